@@ -1,0 +1,249 @@
+import { readJson, readProjectConfiguration, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
+import { versions } from '../../packages/nx/src/versions.js';
+import generator from './generator.js';
+import type { NewMcpServiceSchema } from './schema.js';
+
+function snapshotTree(tree: Tree): Map<string, string> {
+  const files = new Map<string, string>();
+  const visit = (dir: string): void => {
+    for (const child of tree.children(dir)) {
+      const path = dir ? `${dir}/${child}` : child;
+      if (tree.isFile(path)) files.set(path, tree.read(path, 'utf-8')!);
+      else visit(path);
+    }
+  };
+  visit('');
+  return files;
+}
+
+async function generate(tree: Tree, options: Partial<NewMcpServiceSchema> & { name: string }): Promise<void> {
+  await generator(tree, { skipInstall: true, ...options });
+}
+
+describe('new-mcp-service', () => {
+  let tree: Tree;
+
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace();
+  });
+
+  describe('files and project configuration', () => {
+    it('creates a runnable service under services/<name>', async () => {
+      await generate(tree, { name: 'orders' });
+      for (const file of [
+        'package.json',
+        'project.json',
+        'tsconfig.json',
+        'tsconfig.build.json',
+        'vitest.config.ts',
+        'README.md',
+        '.gitignore',
+        '.env.example',
+        'src/main.ts',
+        'src/stdio.ts',
+        'src/config.ts',
+        'src/database.ts',
+        'src/service-info.ts',
+        'src/capabilities/index.ts',
+        'src/capabilities/text-stats.ts',
+        'src/capabilities/notes.ts',
+        'src/capabilities/resources.ts',
+        'src/capabilities/prompts.ts',
+        'src/db/migrations/0001_create_notes.sql',
+        'test/tools.test.ts',
+        'test/health.test.ts',
+        answersFileName,
+      ]) {
+        expect(tree.exists(`services/orders/${file}`), file).toBe(true);
+      }
+      expect(tree.exists('services/orders/layer.json')).toBe(false);
+      expect(tree.read('services/orders/src/config.ts', 'utf-8')).toContain('.default(3000)');
+    });
+
+    it('registers an Nx project with cached build/test and continuous serve/inspect targets', async () => {
+      await generate(tree, { name: 'orders', tags: 'scope:orders,team:platform' });
+      const project = readProjectConfiguration(tree, 'orders');
+      expect(project.root).toBe('services/orders');
+      expect(project.projectType).toBe('application');
+      expect(project.tags).toEqual(['scope:orders', 'team:platform', 'type:mcp-service']);
+      expect(Object.keys(project.targets ?? {})).toEqual(['build', 'inspect', 'serve', 'test', 'typecheck']);
+      expect(project.targets?.['build']).toMatchObject({ cache: true, outputs: ['{projectRoot}/dist'] });
+      expect(project.targets?.['serve']?.continuous).toBe(true);
+      expect(project.targets?.['inspect']).toMatchObject({ continuous: true, dependsOn: ['serve'] });
+      expect(project.targets?.['inspect']?.options.command).toContain('http://localhost:3000/mcp');
+    });
+
+    it('pins every dependency from the versions map and adds the service to the npm workspaces', async () => {
+      await generate(tree, { name: 'orders' });
+      const pkg = readJson(tree, 'services/orders/package.json');
+      expect(pkg.scripts).toMatchObject({ build: expect.any(String), start: 'node dist/main.js', dev: expect.any(String), test: 'vitest run' });
+      expect(pkg.dependencies).toEqual({
+        '@electric-sql/pglite': versions['@electric-sql/pglite'],
+        '@electric-sql/pglite-pgvector': versions['@electric-sql/pglite-pgvector'],
+        '@modelcontextprotocol/server': versions['@modelcontextprotocol/server'],
+        '@slipway/mcp-runtime': versions['@slipway/mcp-runtime'],
+        pg: versions.pg,
+        zod: versions.zod,
+      });
+      expect(Object.keys(pkg.devDependencies)).toContain('@modelcontextprotocol/client');
+      expect(JSON.stringify(pkg)).not.toContain('@modelcontextprotocol/sdk');
+      expect(readJson(tree, 'package.json').workspaces).toContain('services/*');
+    });
+
+    it('records the generator, version and normalized options in the answers file', async () => {
+      await generate(tree, { name: 'orders' });
+      const answers = readJson<AnswersFile>(tree, `services/orders/${answersFileName}`);
+      const record = answers.records['@slipway/nx:new-mcp-service'];
+      expect(record?.options).toEqual({
+        name: 'orders',
+        directory: 'services/orders',
+        transport: 'both',
+        database: 'pglite',
+        port: 3000,
+        tags: ['type:mcp-service'],
+      });
+      expect(record?.files['src/main.ts']).toMatch(/^sha256:[0-9a-f]{64}$/);
+    });
+  });
+
+  describe('option normalization', () => {
+    it('gives each service its own port, and keeps it on re-runs', async () => {
+      await generate(tree, { name: 'orders' });
+      await generate(tree, { name: 'billing' });
+      await generate(tree, { name: 'search', port: 4100 });
+      await generate(tree, { name: 'orders' });
+      const port = (name: string) =>
+        readJson<AnswersFile>(tree, `services/${name}/${answersFileName}`).records['@slipway/nx:new-mcp-service']?.options['port'];
+      expect([port('orders'), port('billing'), port('search')]).toEqual([3000, 3001, 4100]);
+    });
+
+    it('refuses a port another service already uses', async () => {
+      await generate(tree, { name: 'orders' });
+      await expect(generate(tree, { name: 'billing', port: 3000 })).rejects.toThrow(/--port: 3000 is already used by service "orders"/);
+    });
+
+    it('honours a custom directory', async () => {
+      await generate(tree, { name: 'orders', directory: './apps/mcp/orders/' });
+      expect(readProjectConfiguration(tree, 'orders').root).toBe('apps/mcp/orders');
+      expect(readJson(tree, 'package.json').workspaces).toContain('apps/mcp/*');
+    });
+
+    it('http only: no stdio entry point', async () => {
+      await generate(tree, { name: 'orders', transport: 'http' });
+      expect(tree.exists('services/orders/src/stdio.ts')).toBe(false);
+      expect(tree.exists('services/orders/src/main.ts')).toBe(true);
+      expect(readJson(tree, 'services/orders/package.json').scripts['start:stdio']).toBeUndefined();
+    });
+
+    it('stdio only: no HTTP entry point, and inspect spawns the stdio server', async () => {
+      await generate(tree, { name: 'orders', transport: 'stdio' });
+      expect(tree.exists('services/orders/src/main.ts')).toBe(false);
+      expect(tree.exists('services/orders/test/health.test.ts')).toBe(false);
+      expect(readJson(tree, 'services/orders/package.json').scripts.start).toBe('node dist/stdio.js');
+      expect(readProjectConfiguration(tree, 'orders').targets?.['inspect']?.options.command).toContain('node dist/stdio.js');
+    });
+
+    it('database none: no database code or drivers', async () => {
+      await generate(tree, { name: 'orders', database: 'none' });
+      expect(tree.exists('services/orders/src/database.ts')).toBe(false);
+      expect(tree.exists('services/orders/src/db/migrations/0001_create_notes.sql')).toBe(false);
+      expect(tree.exists('services/orders/src/capabilities/notes.ts')).toBe(false);
+      const pkg = readJson(tree, 'services/orders/package.json');
+      expect(Object.keys(pkg.dependencies)).not.toContain('pg');
+      expect(tree.read('services/orders/src/main.ts', 'utf-8')).not.toContain('database');
+    });
+
+    it('database postgres: DATABASE_URL is required and PGlite is not installed', async () => {
+      await generate(tree, { name: 'orders', database: 'postgres' });
+      expect(tree.read('services/orders/src/config.ts', 'utf-8')).toContain('DATABASE_URL: z.string().url()');
+      const pkg = readJson(tree, 'services/orders/package.json');
+      expect(Object.keys(pkg.dependencies)).toContain('pg');
+      expect(Object.keys(pkg.dependencies)).not.toContain('@electric-sql/pglite');
+    });
+  });
+
+  describe('bad input', () => {
+    it.each([
+      ['Orders', /lowercase/],
+      ['o', /2 to 32 characters/],
+      ['1orders', /start with a lowercase letter/],
+      ['orders-', /end with a letter or digit/],
+      ['my--orders', /two hyphens/],
+      ['orders_api', /lowercase letters, digits and hyphens.*Try "orders-api"/],
+      ['a'.repeat(33), /2 to 32 characters/],
+    ])('rejects the name %j, naming the option and the rule, and writes nothing', async (name, rule) => {
+      const before = snapshotTree(tree);
+      const error = await generate(tree, { name }).catch((e: unknown) => e as Error);
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toMatch(/--name:/);
+      expect(error.message).toMatch(rule);
+      expect(error.message).toContain('nothing was written');
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+
+    it.each([
+      [{ transport: 'sse' }, /--transport: must be one of both, http, stdio/],
+      [{ database: 'mysql' }, /--database: must be one of pglite, postgres, none/],
+      [{ port: 80 }, /--port: must be at least 1024/],
+      [{ port: 'abc' }, /--port: must be a number/],
+      [{ directory: '../outside' }, /--directory: must stay inside the workspace/],
+      [{ directory: '/abs/path' }, /--directory: must be relative/],
+      [{ tags: 'bad tag!' }, /--tags:/],
+    ])('rejects %j and writes nothing', async (extra, message) => {
+      const before = snapshotTree(tree);
+      await expect(generate(tree, { name: 'orders', ...(extra as object) })).rejects.toThrow(message);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+
+    it('rejects a missing name', async () => {
+      await expect(generator(tree, {} as NewMcpServiceSchema)).rejects.toThrow(/--name: is required/);
+    });
+  });
+
+  describe('re-running', () => {
+    it('changes nothing, byte for byte, on an unchanged service', async () => {
+      await generate(tree, { name: 'orders', tags: 'scope:orders' });
+      const first = snapshotTree(tree);
+      await generate(tree, { name: 'orders', tags: 'scope:orders' });
+      expect(snapshotTree(tree)).toEqual(first);
+    });
+
+    it('keeps a file the user edited, and updates the ones they did not touch', async () => {
+      await generate(tree, { name: 'orders' });
+      const edited = `${tree.read('services/orders/README.md', 'utf-8')}\nOur own notes.\n`;
+      tree.write('services/orders/README.md', edited);
+      await generate(tree, { name: 'orders', port: 4000 });
+      expect(tree.read('services/orders/README.md', 'utf-8')).toBe(edited);
+      expect(tree.read('services/orders/src/config.ts', 'utf-8')).toContain('.default(4000)');
+      // The record keeps the hash of what we generated, so the README still counts as edited next time.
+      await generate(tree, { name: 'orders', port: 4000 });
+      expect(tree.read('services/orders/README.md', 'utf-8')).toBe(edited);
+    });
+
+    it('leaves a deleted file deleted', async () => {
+      await generate(tree, { name: 'orders' });
+      tree.delete('services/orders/.env.example');
+      await generate(tree, { name: 'orders' });
+      expect(tree.exists('services/orders/.env.example')).toBe(false);
+    });
+
+    it('never touches write-once domain code again, edited or not', async () => {
+      await generate(tree, { name: 'orders' });
+      const index = tree.read('services/orders/src/capabilities/index.ts', 'utf-8');
+      tree.write('services/orders/src/capabilities/text-stats.ts', '// mine\n');
+      await generate(tree, { name: 'orders', database: 'none' });
+      expect(tree.read('services/orders/src/capabilities/text-stats.ts', 'utf-8')).toBe('// mine\n');
+      expect(tree.read('services/orders/src/capabilities/index.ts', 'utf-8')).toBe(index);
+    });
+
+    it('does not overwrite files of a folder Slipway did not create', async () => {
+      tree.write('services/orders/README.md', '# Hand-written\n');
+      await generate(tree, { name: 'orders' });
+      expect(tree.read('services/orders/README.md', 'utf-8')).toBe('# Hand-written\n');
+      expect(tree.exists('services/orders/src/main.ts')).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,39 @@
+import { getProjects, type Tree } from '@nx/devkit';
+import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
+import { OptionsError } from '../../../packages/nx/src/options.js';
+import { assignPort } from '../../../packages/nx/src/ports.js';
+import type { ParsedNewMcpServiceOptions } from '../schema.js';
+
+export const GENERATOR = '@slipway/nx:new-mcp-service';
+const SERVICE_TAG = 'type:mcp-service';
+
+/** Options after defaults, derivations and workspace look-ups: what the generator and the answers record use. */
+export interface NormalizedNewMcpServiceOptions {
+  readonly name: string;
+  readonly directory: string;
+  readonly transport: ParsedNewMcpServiceOptions['transport'];
+  readonly database: ParsedNewMcpServiceOptions['database'];
+  readonly port: number;
+  readonly tags: readonly string[];
+  readonly skipInstall: boolean;
+}
+
+export function normalizeOptions(tree: Tree, options: ParsedNewMcpServiceOptions): NormalizedNewMcpServiceOptions {
+  const directory = options.directory || `services/${options.name}`;
+  const clash = [...getProjects(tree)].find(([name, project]) => name === options.name && project.root !== directory);
+  if (clash) {
+    throw new OptionsError(
+      `Invalid options for ${GENERATOR}; nothing was written.\n  --name: a project named "${options.name}" already exists at ${clash[1].root}; choose another name.`,
+    );
+  }
+  const previousPort = readGeneratorRecord(tree, directory, GENERATOR)?.options['port'];
+  return {
+    name: options.name,
+    directory,
+    transport: options.transport,
+    database: options.database,
+    port: assignPort(tree, directory, options.port, typeof previousPort === 'number' ? previousPort : undefined),
+    tags: [...new Set([SERVICE_TAG, ...(options.tags ?? [])])].sort(),
+    skipInstall: options.skipInstall,
+  };
+}

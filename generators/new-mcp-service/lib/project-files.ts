@@ -1,0 +1,85 @@
+import { joinPathFragments, offsetFromRoot } from '@nx/devkit';
+import type { RenderedFile } from '../../../packages/nx/src/render.js';
+import { stableJson } from '../../../packages/nx/src/stable-json.js';
+import { nodeEngine, versions, withVersions, type VersionedPackage } from '../../../packages/nx/src/versions.js';
+import type { NormalizedNewMcpServiceOptions } from './normalize-options.js';
+
+function dependencies(options: NormalizedNewMcpServiceOptions): { deps: VersionedPackage[]; devDeps: VersionedPackage[] } {
+  const deps: VersionedPackage[] = ['@slipway/mcp-runtime', '@modelcontextprotocol/server', 'zod'];
+  const devDeps: VersionedPackage[] = ['@modelcontextprotocol/client', '@types/node', 'tsx', 'typescript', 'vitest'];
+  if (options.database === 'pglite') deps.push('@electric-sql/pglite', '@electric-sql/pglite-pgvector');
+  if (options.database !== 'none') {
+    deps.push('pg');
+    devDeps.push('@types/pg');
+  }
+  return { deps, devDeps };
+}
+
+const COPY_MIGRATIONS = `node -e "require('node:fs').cpSync('src/db/migrations','dist/db/migrations',{recursive:true})"`;
+
+/** The service's package.json: its own dependencies, so that it builds and ships on its own. */
+export function servicePackageJson(options: NormalizedNewMcpServiceOptions): RenderedFile {
+  const { deps, devDeps } = dependencies(options);
+  const hasHttp = options.transport !== 'stdio';
+  const hasStdio = options.transport !== 'http';
+  const build = options.database === 'none' ? 'tsc -p tsconfig.build.json' : `tsc -p tsconfig.build.json && ${COPY_MIGRATIONS}`;
+  const pkg = {
+    name: options.name,
+    version: '0.1.0',
+    private: true,
+    type: 'module',
+    engines: { node: nodeEngine },
+    main: hasHttp ? 'dist/main.js' : 'dist/stdio.js',
+    scripts: {
+      build,
+      start: hasHttp ? 'node dist/main.js' : 'node dist/stdio.js',
+      ...(hasHttp && hasStdio ? { 'start:stdio': 'node dist/stdio.js' } : {}),
+      dev: hasHttp ? 'tsx watch src/main.ts' : 'tsx watch src/stdio.ts',
+      test: 'vitest run',
+      typecheck: 'tsc -p tsconfig.json',
+    },
+    dependencies: withVersions(deps),
+    devDependencies: withVersions(devDeps),
+  };
+  return { path: 'package.json', content: stableJson(pkg), writeOnce: false };
+}
+
+/** The Nx project: build/test cached, serve and inspect continuous. */
+export function serviceProjectJson(options: NormalizedNewMcpServiceOptions): RenderedFile {
+  const hasHttp = options.transport !== 'stdio';
+  const inspector = `npx -y @modelcontextprotocol/inspector@${versions['@modelcontextprotocol/inspector']}`;
+  const inspect = hasHttp
+    ? {
+        continuous: true,
+        dependsOn: ['serve'],
+        executor: 'nx:run-commands',
+        options: { command: `${inspector} --transport http --server-url http://localhost:${options.port}/mcp` },
+      }
+    : {
+        continuous: true,
+        dependsOn: ['build'],
+        executor: 'nx:run-commands',
+        options: { command: `${inspector} node dist/stdio.js`, cwd: '{projectRoot}' },
+      };
+  const project = {
+    $schema: joinPathFragments(offsetFromRoot(options.directory), 'node_modules/nx/schemas/project-schema.json'),
+    name: options.name,
+    projectType: 'application',
+    sourceRoot: `${options.directory}/src`,
+    tags: options.tags,
+    targets: {
+      build: {
+        cache: true,
+        dependsOn: ['^build'],
+        executor: 'nx:run-script',
+        options: { script: 'build' },
+        outputs: ['{projectRoot}/dist'],
+      },
+      inspect,
+      serve: { continuous: true, executor: 'nx:run-script', options: { script: 'dev' } },
+      test: { cache: true, executor: 'nx:run-script', options: { script: 'test' } },
+      typecheck: { cache: true, executor: 'nx:run-script', options: { script: 'typecheck' } },
+    },
+  };
+  return { path: 'project.json', content: stableJson(project), writeOnce: false };
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { serviceNameProblems, suggestServiceName } from '../../packages/nx/src/names.js';
+
+export const transports = ['both', 'http', 'stdio'] as const;
+export const databases = ['pglite', 'postgres', 'none'] as const;
+
+const TAG = /^[A-Za-z0-9][A-Za-z0-9:_./-]*$/;
+
+const serviceName = z
+  .string({ error: 'is required: name the service, e.g. `nx g @slipway/nx:new-mcp-service orders`' })
+  .superRefine((name, ctx) => {
+    const problems = serviceNameProblems(name);
+    if (problems.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${name}" ${problems.join('; ')}. Try "${suggestServiceName(name)}".`,
+      });
+    }
+  });
+
+const directory = z
+  .string()
+  .trim()
+  .transform((dir) => dir.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, ''))
+  .refine((dir) => !dir.startsWith('/') && !/^[A-Za-z]:/.test(dir), {
+    message: 'must be relative to the workspace root, e.g. services/orders',
+  })
+  .refine((dir) => !dir.split('/').includes('..'), { message: 'must stay inside the workspace (no "..")' })
+  .refine((dir) => /^[A-Za-z0-9._/-]*$/.test(dir), {
+    message: 'may contain only letters, digits, ".", "_", "-" and "/"',
+  });
+
+const tags = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((t) => t.trim()).filter(Boolean))
+  .refine((list) => list.every((t) => TAG.test(t)), {
+    message: 'each tag may contain letters, digits and ":_./-", e.g. scope:orders,team:platform',
+  });
+
+/** Raw options as Nx passes them (CLI, prompts or a parent generator). */
+export const newMcpServiceSchema = z.object({
+  name: serviceName,
+  directory: directory.optional(),
+  transport: z.enum(transports, { error: `must be one of ${transports.join(', ')}` }).default('both'),
+  database: z.enum(databases, { error: `must be one of ${databases.join(', ')}` }).default('pglite'),
+  port: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1024, { error: 'must be at least 1024 (lower ports need root)' })
+    .max(65535, { error: 'must be at most 65535' })
+    .optional(),
+  tags: tags.optional(),
+  skipInstall: z.boolean().default(false),
+});
+
+export type NewMcpServiceSchema = z.input<typeof newMcpServiceSchema>;
+export type ParsedNewMcpServiceOptions = z.output<typeof newMcpServiceSchema>;

@@ -1,0 +1,60 @@
+/**
+ * One naming module: a service name must be valid at once as an npm package name, a Kubernetes
+ * DNS-1123 label and an Azure Container Apps name. The tightest rule of each wins; each broken
+ * rule is reported with the system that imposes it, so the user knows why.
+ */
+export interface NameRule {
+  readonly test: (name: string) => boolean;
+  readonly message: string;
+}
+
+const AZURE_CONTAINER_APP_MAX = 32;
+
+export const serviceNameRules: readonly NameRule[] = [
+  {
+    test: (n) => n.length >= 2 && n.length <= AZURE_CONTAINER_APP_MAX,
+    message: `must be 2 to ${AZURE_CONTAINER_APP_MAX} characters long (Azure Container Apps limit)`,
+  },
+  {
+    test: (n) => /^[a-z0-9-]*$/.test(n),
+    message: 'may contain only lowercase letters, digits and hyphens (Kubernetes DNS-1123 label, npm package name)',
+  },
+  {
+    test: (n) => /^[a-z]/.test(n),
+    message: 'must start with a lowercase letter (Azure Container Apps name)',
+  },
+  {
+    test: (n) => /[a-z0-9]$/.test(n),
+    message: 'must end with a letter or digit (Kubernetes DNS-1123 label)',
+  },
+  {
+    test: (n) => !n.includes('--'),
+    message: 'must not contain two hyphens in a row (Azure Container Apps name)',
+  },
+];
+
+/** Returns the broken rules' messages; empty when the name is valid everywhere. */
+export function serviceNameProblems(name: string): string[] {
+  return serviceNameRules.filter((rule) => !rule.test(name)).map((rule) => rule.message);
+}
+
+/** A readable suggestion for an invalid name: `Orders_API` → `orders-api`. */
+export function suggestServiceName(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-+$/, '')
+    .slice(0, AZURE_CONTAINER_APP_MAX)
+    .replace(/-+$/, '');
+  return slug.length >= 2 ? slug : 'my-service';
+}
+
+/** `orders-api` → `Orders Api`, for titles in READMEs and server info. */
+export function titleCase(name: string): string {
+  return name
+    .split('-')
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join(' ');
+}

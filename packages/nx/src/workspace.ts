@@ -1,0 +1,52 @@
+import { readJson, updateJson, type Tree } from '@nx/devkit';
+import { posix } from 'node:path';
+
+interface RootPackageJson {
+  workspaces?: string[] | { packages?: string[] };
+  devDependencies?: Record<string, string>;
+  dependencies?: Record<string, string>;
+}
+
+function workspaceGlobs(pkg: RootPackageJson): string[] {
+  const ws = pkg.workspaces;
+  return Array.isArray(ws) ? ws : (ws?.packages ?? []);
+}
+
+/** Makes the project an npm workspace member, so one `npm install` at the root installs it. */
+export function ensureWorkspaceMember(tree: Tree, projectRoot: string): void {
+  if (!tree.exists('package.json')) return;
+  const parentGlob = posix.join(posix.dirname(projectRoot), '*');
+  const globs = workspaceGlobs(readJson<RootPackageJson>(tree, 'package.json'));
+  if (globs.includes(projectRoot) || globs.includes(parentGlob)) return;
+  updateJson<RootPackageJson>(tree, 'package.json', (pkg) => {
+    const next = [...workspaceGlobs(pkg), parentGlob];
+    if (Array.isArray(pkg.workspaces) || pkg.workspaces === undefined) pkg.workspaces = next;
+    else pkg.workspaces.packages = next;
+    return pkg;
+  });
+}
+
+/** Appends the lines the root .gitignore lacks; never rewrites the user's own lines. */
+export function ensureGitignoreLines(tree: Tree, lines: readonly string[]): void {
+  const current = tree.read('.gitignore', 'utf-8') ?? '';
+  const present = new Set(current.split(/\r?\n/).map((l) => l.trim()));
+  const missing = lines.filter((l) => !present.has(l));
+  if (missing.length === 0) return;
+  const prefix = current === '' || current.endsWith('\n') ? current : `${current}\n`;
+  tree.write('.gitignore', `${prefix}${missing.join('\n')}\n`);
+}
+
+/** Adds devDependencies the root lacks; an existing entry (any version) is the user's choice. */
+export function ensureRootDevDependencies(tree: Tree, deps: Readonly<Record<string, string>>): boolean {
+  if (!tree.exists('package.json')) return false;
+  const pkg = readJson<RootPackageJson>(tree, 'package.json');
+  const missing = Object.entries(deps).filter(([name]) => !pkg.devDependencies?.[name] && !pkg.dependencies?.[name]);
+  if (missing.length === 0) return false;
+  updateJson<RootPackageJson>(tree, 'package.json', (json) => {
+    json.devDependencies = Object.fromEntries(
+      [...Object.entries(json.devDependencies ?? {}), ...missing].sort(([a], [b]) => a.localeCompare(b)),
+    );
+    return json;
+  });
+  return true;
+}
