@@ -9,7 +9,7 @@ export default async function initGenerator(tree: Tree, schema: InitSchema): Pro
   const options = parseOptions('init', initSchema, schema);
   const added = ensureRootDevDependencies(tree, { '@slipway/nx': versions['@slipway/nx'] });
   ensureWorkspaceMember(tree, 'services/example');
-  ensureGitignoreLines(tree, ['node_modules/', 'dist/', '.data/']);
+  ensureGitignoreLines(tree, ['node_modules/', 'dist/', '.data/', '.nx/cache', '.nx/workspace-data']);
   return () => {
     if (!options.skipInstall && added) installPackagesTask(tree);
   };

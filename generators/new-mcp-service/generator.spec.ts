@@ -176,7 +176,10 @@ describe('new-mcp-service', () => {
       ['a'.repeat(33), /2 to 32 characters/],
     ])('rejects the name %j, naming the option and the rule, and writes nothing', async (name, rule) => {
       const before = snapshotTree(tree);
-      const error = await generate(tree, { name }).catch((e: unknown) => e as Error);
+      const error = (await generate(tree, { name }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as Error;
       expect(error).toBeInstanceOf(Error);
       expect(error.message).toMatch(/--name:/);
       expect(error.message).toMatch(rule);

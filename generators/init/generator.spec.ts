@@ -1,0 +1,43 @@
+import { readJson, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { versions } from '../../packages/nx/src/versions.js';
+import generator from './generator.js';
+
+describe('init (nx add @slipway/nx)', () => {
+  let tree: Tree;
+
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace();
+  });
+
+  it('pins the plugin, makes services/* a workspace folder and ignores local data', async () => {
+    await generator(tree, { skipInstall: true });
+    const pkg = readJson(tree, 'package.json');
+    expect(pkg.devDependencies['@slipway/nx']).toBe(versions['@slipway/nx']);
+    expect(pkg.workspaces).toEqual(['services/*']);
+    expect(tree.read('.gitignore', 'utf-8')).toContain('.data/');
+  });
+
+  it('keeps the version the user already installed, and the user’s own .gitignore lines', async () => {
+    tree.write('.gitignore', '# mine\nsecrets.txt');
+    const before = readJson(tree, 'package.json');
+    tree.write('package.json', JSON.stringify({ ...before, devDependencies: { '@slipway/nx': '^0.0.9' } }));
+    await generator(tree, { skipInstall: true });
+    expect(readJson(tree, 'package.json').devDependencies['@slipway/nx']).toBe('^0.0.9');
+    expect(tree.read('.gitignore', 'utf-8')).toMatch(/^# mine\nsecrets.txt\nnode_modules\//);
+  });
+
+  it('is idempotent', async () => {
+    await generator(tree, { skipInstall: true });
+    const pkg = tree.read('package.json', 'utf-8');
+    const ignore = tree.read('.gitignore', 'utf-8');
+    await generator(tree, { skipInstall: true });
+    expect(tree.read('package.json', 'utf-8')).toBe(pkg);
+    expect(tree.read('.gitignore', 'utf-8')).toBe(ignore);
+  });
+
+  it('rejects unknown option types with the option named', async () => {
+    await expect(generator(tree, { skipInstall: 'yes' as unknown as boolean })).rejects.toThrow(/--skipInstall/);
+  });
+});

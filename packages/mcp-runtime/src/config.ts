@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/** A configuration problem, with a one-line message that names the variable(s) and the rule. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly variables: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOCALHOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+
+/** An integer env var within [min, max]; empty or unset takes the default. */
+export function envInt(options: { min: number; max: number; default: number }) {
+  const rule = `must be an integer between ${options.min} and ${options.max}`;
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return options.default;
+      const value = /^-?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+      if (!Number.isSafeInteger(value) || value < options.min || value > options.max) {
+        ctx.addIssue({ code: 'custom', message: rule });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
+/** A boolean env var (true/false/1/0/yes/no/on/off); empty or unset takes the default. */
+export function envBool(defaultValue: boolean) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return defaultValue;
+      const normalized = raw.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+      if (['false', '0', 'no', 'off'].includes(normalized)) return false;
+      ctx.addIssue({ code: 'custom', message: 'must be a boolean (true/false/1/0/yes/no/on/off)' });
+      return z.NEVER;
+    });
+}
+
+/** A comma-separated list env var, trimmed, empty items dropped; unset or empty takes the default. */
+export function envList(defaultValue: readonly string[]) {
+  return z
+    .string()
+    .optional()
+    .transform((raw) => {
+      if (raw === undefined || raw.trim() === '') return [...defaultValue];
+      return raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0);
+    });
+}
+
+/** A string env var with a default for unset or empty values. */
+export function envString(defaultValue: string) {
+  return z
+    .string()
+    .optional()
+    .transform((raw) => (raw === undefined || raw.trim() === '' ? defaultValue : raw.trim()));
+}
+
+const postgresUrl = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    let protocol: string;
+    try {
+      protocol = new URL(raw.trim()).protocol;
+    } catch {
+      protocol = '';
+    }
+    if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+      ctx.addIssue({ code: 'custom', message: 'must be a postgres:// or postgresql:// URL' });
+      return z.NEVER;
+    }
+    return raw.trim();
+  });
+
+const logLevel = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    const value = raw === undefined || raw.trim() === '' ? 'info' : raw.trim().toLowerCase();
+    if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+      ctx.addIssue({ code: 'custom', message: `must be one of ${LOG_LEVELS.join(', ')}` });
+      return z.NEVER;
+    }
+    return value as (typeof LOG_LEVELS)[number];
+  });
+
+/** Environment variables every Slipway MCP service understands. Extend it with `.extend({...})`. */
+export const baseConfigSchema = z.object({
+  PORT: envInt({ min: 1, max: 65535, default: 3000 }),
+  HOST: envString('127.0.0.1'),
+  LOG_LEVEL: logLevel,
+  ALLOWED_HOSTS: envList(LOCALHOST_NAMES),
+  // Origin hostnames (no scheme or port), the SDK's convention. Requests without Origin always pass.
+  ALLOWED_ORIGINS: envList(LOCALHOST_NAMES),
+  MAX_REQUEST_BODY_BYTES: envInt({ min: 1, max: 1024 * 1024 * 1024, default: 1024 * 1024 }),
+  SHUTDOWN_TIMEOUT_MS: envInt({ min: 0, max: 3_600_000, default: 10_000 }),
+  READINESS_TIMEOUT_MS: envInt({ min: 1, max: 600_000, default: 2_000 }),
+  DATABASE_URL: postgresUrl,
+  PGLITE_DATA_DIR: envString('.data/pglite'),
+  METRICS_ENABLED: envBool(true),
+  NODE_ENV: z.string().optional(),
+});
+
+export type BaseConfig = z.output<typeof baseConfigSchema>;
+
+const SECRET_NAME = /URL|SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
+
+function describeValue(name: string, value: unknown): string {
+  if (value === undefined) return '';
+  if (SECRET_NAME.test(name)) return ' (value hidden)';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return ` (got ${JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text)})`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): { name: string; text: string } {
+  const name = issue.path.map(String).join('.') || '(root)';
+  const value = env[String(issue.path[0] ?? '')];
+  if (issue.code === 'invalid_type' && value === undefined) return { name, text: `${name} is required` };
+  return { name, text: `${name} ${issue.message}${describeValue(name, value)}` };
+}
+
+/** Parses env vars with `schema`; throws a ConfigError whose message is one line naming each bad variable. */
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const described = result.error.issues.map((issue) => describeIssue(issue, env));
+  const names = [...new Set(described.map((d) => d.name))];
+  throw new ConfigError(`Invalid configuration: ${described.map((d) => d.text).join('; ')}`, names);
+}
+
+/** parseConfig for a process entry point: a ConfigError becomes one stderr line and exit code 1. */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.output<S> {
+  try {
+    return parseConfig(schema, env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,228 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  WebStandardStreamableHTTPServerTransport,
+  createMcpHandler,
+  isJsonContentType,
+  isLegacyRequest,
+  validateHostHeader,
+  validateOriginHeader,
+  type McpServerFactory,
+} from '@modelcontextprotocol/server';
+import { REQUEST_ID_HEADER } from '../server-factory.js';
+import { readBoundedBody } from './request-body.js';
+import { sendJsonRpcError } from './responses.js';
+
+export interface McpEndpointOptions {
+  factory: McpServerFactory;
+  /** Tools whose calls must keep the SSE answer (they send notifications mid-call). */
+  streamingTools: ReadonlySet<string>;
+  allowedHosts: readonly string[];
+  allowedOrigins: readonly string[];
+  maxRequestBodyBytes: number;
+  /**
+   * Answer 2025-era requests with one JSON body instead of SSE, except calls to streaming tools.
+   * Default true.
+   */
+  jsonResponses?: boolean;
+  onerror: (error: Error) => void;
+}
+
+export interface McpEndpoint {
+  handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const JSON_RPC_PARSE_ERROR = -32700;
+const JSON_RPC_SERVER_ERROR = -32000;
+const VALIDATION_CACHE_LIMIT = 256;
+
+function noop(): void {}
+
+/** Remembers accepted header values (bounded), so the hot path skips URL parsing for known hosts/origins. */
+function cachedValidator(
+  validate: (value: string) => { ok: true } | { ok: false; message: string },
+): (value: string | undefined) => string | undefined {
+  const accepted = new Set<string>();
+  return (value) => {
+    if (value !== undefined && accepted.has(value)) return undefined;
+    const result = validate(value ?? '');
+    if (!result.ok) return result.message;
+    if (value !== undefined && accepted.size < VALIDATION_CACHE_LIMIT) accepted.add(value);
+    return undefined;
+  };
+}
+
+function toWebHeaders(rawHeaders: readonly string[], requestId: string): Headers {
+  const headers = new Headers();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === REQUEST_ID_HEADER.length && name.toLowerCase() === REQUEST_ID_HEADER) continue;
+    headers.append(name, rawHeaders[i + 1]!);
+  }
+  headers.set(REQUEST_ID_HEADER, requestId);
+  return headers;
+}
+
+function isEventStream(contentType: string | null): boolean {
+  return contentType !== null && contentType.startsWith('text/event-stream');
+}
+
+function waitForDrain(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+async function streamBody(res: ServerResponse, body: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = body.getReader();
+  // A client that goes away cancels the stream, which tears down the SDK exchange.
+  const cancel = () => void reader.cancel().catch(noop);
+  res.once('close', cancel);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      if (!res.write(value)) await waitForDrain(res);
+    }
+  } catch {
+    // The stream errored or was cancelled: the client is gone or the exchange was torn down.
+  } finally {
+    res.off('close', cancel);
+    if (!res.destroyed && !res.writableEnded) res.end();
+  }
+}
+
+async function writeWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of response.headers) headers[name] = value;
+  const body = response.body;
+  if (body === null) {
+    res.writeHead(response.status, headers);
+    res.end();
+    return;
+  }
+  if (isEventStream(response.headers.get('content-type'))) {
+    res.writeHead(response.status, headers);
+    res.flushHeaders();
+    await streamBody(res, body);
+    return;
+  }
+  const payload = new Uint8Array(await response.arrayBuffer());
+  headers['content-length'] = String(payload.byteLength);
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
+
+/** Whether a parsed 2025-era body may be answered with JSON: single messages, except streaming tools' calls. */
+function jsonAnswerable(body: unknown, streamingTools: ReadonlySet<string>): boolean {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+  const message = body as { method?: unknown; params?: { name?: unknown } };
+  if (message.method !== 'tools/call' || streamingTools.size === 0) return true;
+  const name = message.params?.name;
+  return typeof name !== 'string' || !streamingTools.has(name);
+}
+
+/**
+ * The Node adapter for `/mcp`: Host/Origin validation, Content-Type check, one bounded body read and
+ * one JSON parse, then the SDK's handler with `parsedBody`; the answer is written with a single `end`
+ * unless it streams.
+ */
+export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
+  const { factory, streamingTools, maxRequestBodyBytes, onerror } = options;
+  const allowedHosts = [...options.allowedHosts];
+  const allowedOrigins = [...options.allowedOrigins];
+  const jsonResponses = options.jsonResponses ?? true;
+  const handler = createMcpHandler(factory, { onerror, maxRequestBodySize: maxRequestBodyBytes });
+  const checkHost = cachedValidator((value) => validateHostHeader(value, allowedHosts));
+  const checkOrigin = cachedValidator((value) => validateOriginHeader(value, allowedOrigins));
+  const legacyOptions = { maxRequestBodySize: maxRequestBodyBytes };
+
+  /** 2025-era serving with a JSON answer: a stateless transport with enableJsonResponse. */
+  async function serveLegacyAsJson(request: Request, parsedBody: unknown): Promise<Response> {
+    const server = await factory({ era: 'legacy', requestInfo: request });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+      maxRequestBodySize: maxRequestBodyBytes,
+    });
+    await server.connect(transport);
+    const teardown = () => {
+      transport.close().catch(noop);
+      server.close().catch(noop);
+    };
+    request.signal.addEventListener('abort', teardown, { once: true });
+    try {
+      return await transport.handleRequest(request, { parsedBody });
+    } finally {
+      request.signal.removeEventListener('abort', teardown);
+      teardown();
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const hostError = checkHost(req.headers.host);
+    if (hostError !== undefined) return sendJsonRpcError(res, 403, JSON_RPC_SERVER_ERROR, hostError);
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      const originError = checkOrigin(origin);
+      if (originError !== undefined) return sendJsonRpcError(res, 403, JSON_RPC_SERVER_ERROR, originError);
+    }
+
+    const method = req.method ?? 'GET';
+    let parsedBody: unknown;
+    if (method === 'POST') {
+      if (!isJsonContentType(req.headers['content-type'])) {
+        return sendJsonRpcError(res, 415, JSON_RPC_SERVER_ERROR, 'Unsupported Media Type: Content-Type must be application/json');
+      }
+      const read = await readBoundedBody(req, maxRequestBodyBytes);
+      if (read.kind === 'aborted') {
+        res.destroy();
+        return;
+      }
+      if (read.kind === 'too-large') {
+        res.setHeader('connection', 'close');
+        return sendJsonRpcError(
+          res,
+          413,
+          JSON_RPC_SERVER_ERROR,
+          `Payload Too Large: Request body must not exceed ${maxRequestBodyBytes} bytes`,
+        );
+      }
+      try {
+        parsedBody = JSON.parse(read.body.toString('utf8'));
+      } catch {
+        return sendJsonRpcError(res, 400, JSON_RPC_PARSE_ERROR, 'Parse error: the request body is not valid JSON');
+      }
+    }
+
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    const request = new Request(`http://${req.headers.host}${req.url ?? '/'}`, {
+      method,
+      headers: toWebHeaders(req.rawHeaders, requestId),
+      signal: controller.signal,
+    });
+    let response: Response;
+    if (
+      jsonResponses &&
+      parsedBody !== undefined &&
+      jsonAnswerable(parsedBody, streamingTools) &&
+      (await isLegacyRequest(request, parsedBody, legacyOptions))
+    ) {
+      response = await serveLegacyAsJson(request, parsedBody);
+    } else {
+      response = await handler.fetch(request, parsedBody === undefined ? undefined : { parsedBody });
+    }
+    await writeWebResponse(res, response);
+  }
+
+  return { handle, close: () => handler.close() };
+}

@@ -1,0 +1,239 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { Logger } from 'pino';
+import type { BaseConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { ServiceMetrics, type RouteName } from '../metrics.js';
+import { buildServerFactory, type Capabilities, type ServerInfo } from '../server-factory.js';
+import { createMcpEndpoint } from './mcp-endpoint.js';
+import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
+import { requestIdFrom } from './request-id.js';
+import { sendJson } from './responses.js';
+
+export type ShutdownHook = () => Promise<void> | void;
+
+/** The config fields the HTTP service reads; any `baseConfigSchema.extend(...)` output fits. */
+export type HttpServiceConfig = Pick<
+  BaseConfig,
+  | 'PORT'
+  | 'HOST'
+  | 'LOG_LEVEL'
+  | 'ALLOWED_HOSTS'
+  | 'ALLOWED_ORIGINS'
+  | 'MAX_REQUEST_BODY_BYTES'
+  | 'SHUTDOWN_TIMEOUT_MS'
+  | 'READINESS_TIMEOUT_MS'
+  | 'METRICS_ENABLED'
+>;
+
+export interface HttpServiceTimeouts {
+  /** Above common load-balancer idle timeouts (60 s), so the LB closes idle connections first. */
+  keepAliveTimeoutMs?: number;
+  /** Must exceed keepAliveTimeoutMs. */
+  headersTimeoutMs?: number;
+  /** Time to receive a whole request (not to answer it). */
+  requestTimeoutMs?: number;
+}
+
+export interface HttpServiceOptions {
+  info: ServerInfo;
+  capabilities: Capabilities;
+  config: HttpServiceConfig;
+  logger?: Logger;
+  readiness?: Record<string, ReadinessCheck>;
+  /** Run in order after the HTTP server has drained (close databases here). */
+  onShutdown?: ShutdownHook[] | ShutdownHook;
+  /** Install SIGTERM/SIGINT handlers that drain and exit. Default true. */
+  handleSignals?: boolean;
+  /** Answer 2025-era requests to non-streaming tools with JSON instead of SSE. Default true. */
+  jsonResponses?: boolean;
+  timeouts?: HttpServiceTimeouts;
+}
+
+export interface RunningService {
+  /** http://host:port */
+  url: string;
+  port: number;
+  /** Drains like SIGTERM, without exiting the process. Idempotent. */
+  close(): Promise<void>;
+  /** The service's dedicated metrics registry; undefined when METRICS_ENABLED is false. */
+  metrics?: Registry;
+  server: Server;
+}
+
+const ROUTE_BY_PATH: ReadonlyMap<string, RouteName> = new Map<string, RouteName>([
+  ['/mcp', '/mcp'],
+  ['/healthz', '/healthz'],
+  ['/readyz', '/readyz'],
+  ['/metrics', '/metrics'],
+]);
+const HEALTHY = JSON.stringify({ status: 'ok' });
+const DRAIN_POLL_MS = 50;
+
+function routeOf(url: string | undefined): RouteName {
+  if (url === undefined) return 'other';
+  const query = url.indexOf('?');
+  return ROUTE_BY_PATH.get(query === -1 ? url : url.slice(0, query)) ?? 'other';
+}
+
+function formatUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+/** Serves MCP over Streamable HTTP (stateless) on /mcp, with /healthz, /readyz and /metrics. */
+export async function startHttpService(options: HttpServiceOptions): Promise<RunningService> {
+  const { config, info } = options;
+  const logger = options.logger ?? createLogger({ name: info.name, level: config.LOG_LEVEL });
+  const metrics = config.METRICS_ENABLED ? new ServiceMetrics() : undefined;
+  const built = buildServerFactory(info, options.capabilities, { logger, ...(metrics && { metrics }) });
+  const mcp = createMcpEndpoint({
+    factory: built.factory,
+    streamingTools: built.streamingTools,
+    allowedHosts: config.ALLOWED_HOSTS,
+    allowedOrigins: config.ALLOWED_ORIGINS,
+    maxRequestBodyBytes: config.MAX_REQUEST_BODY_BYTES,
+    ...(options.jsonResponses !== undefined && { jsonResponses: options.jsonResponses }),
+    onerror: (error) => logger.debug({ err: error }, 'mcp request rejected or failed'),
+  });
+  const readiness = options.readiness ?? {};
+  const hooks = options.onShutdown === undefined ? [] : Array.isArray(options.onShutdown) ? options.onShutdown : [options.onShutdown];
+  let draining = false;
+
+  async function serveReadiness(res: ServerResponse): Promise<void> {
+    if (draining) return sendJson(res, 503, { status: 'shutting_down' });
+    const report = await runReadinessChecks(readiness, config.READINESS_TIMEOUT_MS);
+    // Re-checked: shutdown may have begun while the checks ran.
+    if (draining) return sendJson(res, 503, { status: 'shutting_down' });
+    sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not_ready', checks: report.checks });
+  }
+
+  async function serveMetrics(res: ServerResponse): Promise<void> {
+    if (metrics === undefined) return sendJson(res, 404, { error: 'not_found' });
+    const body = await metrics.render();
+    res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  async function dispatch(route: RouteName, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    switch (route) {
+      case '/mcp':
+        return mcp.handle(req, res, requestId);
+      case '/healthz':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': HEALTHY.length });
+        res.end(HEALTHY);
+        return;
+      case '/readyz':
+        return serveReadiness(res);
+      case '/metrics':
+        return serveMetrics(res);
+      default:
+        return sendJson(res, 404, { error: 'not_found' });
+    }
+  }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const route = routeOf(req.url);
+    res.setHeader('x-request-id', requestId);
+    if (draining) res.setHeader('connection', 'close');
+    try {
+      await dispatch(route, req, res, requestId);
+    } catch (error) {
+      logger.error({ err: error, reqId: requestId, route }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null });
+      else res.destroy();
+    }
+    const durationMs = performance.now() - started;
+    const method = req.method ?? 'GET';
+    metrics?.recordHttp(method, route, res.statusCode, durationMs / 1000);
+    logger.info({ reqId: requestId, method, route, status: res.statusCode, durationMs: Math.round(durationMs * 1000) / 1000 }, 'request');
+  }
+
+  const server = createServer((req, res) => void onRequest(req, res));
+  const timeouts = options.timeouts ?? {};
+  server.keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? 65_000;
+  server.headersTimeout = timeouts.headersTimeoutMs ?? server.keepAliveTimeout + 1_000;
+  server.requestTimeout = timeouts.requestTimeoutMs ?? 120_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = formatUrl(config.HOST, port);
+  logger.info({ url, mcp: `${url}/mcp` }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const handleSignals = options.handleSignals ?? true;
+
+  async function drain(): Promise<void> {
+    draining = true;
+    logger.info({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down: draining in-flight requests');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Connections that finish a response started before the drain stay keep-alive: close them once idle.
+    server.closeIdleConnections();
+    const poll = setInterval(() => server.closeIdleConnections(), DRAIN_POLL_MS);
+    const deadline = delay(config.SHUTDOWN_TIMEOUT_MS);
+    const timedOut = await Promise.race([closed.then(() => false), deadline.promise.then(() => true)]);
+    deadline.cancel();
+    clearInterval(poll);
+    if (timedOut) {
+      logger.warn('shutdown timeout reached: closing remaining connections');
+      server.closeAllConnections();
+      await closed;
+    }
+    await mcp.close();
+    for (const hook of hooks) {
+      try {
+        await hook();
+      } catch (error) {
+        logger.error({ err: error }, 'shutdown hook failed');
+      }
+    }
+    if (handleSignals) {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    }
+    logger.info('shutdown complete');
+  }
+
+  function close(): Promise<void> {
+    closing ??= drain();
+    return closing;
+  }
+
+  function onSignal(signal: NodeJS.Signals): void {
+    if (closing !== undefined) {
+      logger.warn({ signal }, 'second signal during shutdown: exiting now');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'signal received');
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  }
+
+  if (handleSignals) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+
+  return { url, port, close, server, ...(metrics && { metrics: metrics.registry }) };
+}

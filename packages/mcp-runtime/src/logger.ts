@@ -1,0 +1,70 @@
+import { pino, type Logger, type LevelWithSilent } from 'pino';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  level?: LevelWithSilent | string;
+  name: string;
+  /** stdio services must log to stderr: stdout carries the protocol. */
+  destination?: 'stdout' | 'stderr';
+}
+
+const SECRET_KEYS = ['password', 'token', 'secret', 'apiKey', 'api_key', 'accessToken', 'refreshToken'];
+
+/** Paths redacted from every log line; `*.x` covers one level of nesting, as fast-redact does. */
+export const REDACTED_PATHS: readonly string[] = [
+  'authorization',
+  'cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["set-cookie"]',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["set-cookie"]',
+  ...SECRET_KEYS.flatMap((key) => [key, `*.${key}`]),
+  'DATABASE_URL',
+  '*.DATABASE_URL',
+  'databaseUrl',
+  '*.databaseUrl',
+  // Tool arguments may hold anything a user typed: never log them.
+  'args',
+  '*.args',
+  'arguments',
+  '*.arguments',
+];
+
+const URL_KEYS = new Set(['DATABASE_URL', 'databaseUrl']);
+
+/** Keeps a connection URL useful for debugging while removing its credentials. */
+export function redactUrlCredentials(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.username === '' && url.password === '') return value;
+    url.username = url.username === '' ? '' : '[REDACTED]';
+    url.password = url.password === '' ? '' : '[REDACTED]';
+    return url.toString();
+  } catch {
+    return '[REDACTED]';
+  }
+}
+
+function censor(value: unknown, path: string[]): unknown {
+  const key = path[path.length - 1];
+  if (key !== undefined && URL_KEYS.has(key) && typeof value === 'string') return redactUrlCredentials(value);
+  return '[REDACTED]';
+}
+
+/** A pino JSON logger with secret-looking fields redacted. */
+export function createLogger(options: LoggerOptions): Logger {
+  const fd = options.destination === 'stderr' ? 2 : 1;
+  return pino(
+    {
+      name: options.name,
+      level: options.level ?? 'info',
+      redact: { paths: [...REDACTED_PATHS], censor },
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    pino.destination({ dest: fd, sync: true }),
+  );
+}

@@ -1,0 +1,246 @@
+import {
+  McpServer,
+  ResourceTemplate,
+  type CallToolResult,
+  type McpServerFactory,
+  type ServerCapabilities,
+  type ServerContext,
+  type StandardSchemaWithJSON,
+  type ToolAnnotations,
+  type Variables,
+} from '@modelcontextprotocol/server';
+import { pino, type Logger } from 'pino';
+import { withPrecomputedJsonSchema } from './json-schema.js';
+import type { ServiceMetrics, ToolMetricChildren, ToolOutcome } from './metrics.js';
+import { toGetPromptResult, type PromptDefinition } from './prompts.js';
+import { toReadResourceResult, type ResourceContext, type ResourceDefinition } from './resources.js';
+import { ToolError, type ToolContext, type ToolDefinition } from './tools.js';
+
+export interface Capabilities {
+  tools?: ToolDefinition[];
+  resources?: ResourceDefinition[];
+  prompts?: PromptDefinition[];
+}
+
+export interface ServerInfo {
+  name: string;
+  version: string;
+  instructions?: string;
+}
+
+export interface ServerFactoryOptions {
+  /** Base logger for tool contexts and unexpected tool errors; silent when omitted. */
+  logger?: Logger;
+  /** Records mcp_tool_calls_total and mcp_tool_call_duration_seconds when given. */
+  metrics?: ServiceMetrics;
+}
+
+/** The factory plus what the HTTP layer needs to know about the tool set. */
+export interface BuiltServerFactory {
+  factory: McpServerFactory;
+  /** Tools declared `streaming: true`: their calls keep the SSE answer. */
+  streamingTools: ReadonlySet<string>;
+}
+
+/** The header the HTTP layer sets on the web Request so handlers see the access-log request id. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+const INTERNAL_ERROR_RESULT: CallToolResult = Object.freeze({
+  content: Object.freeze([Object.freeze({ type: 'text' as const, text: 'Internal error' })]) as CallToolResult['content'],
+  isError: true,
+});
+
+function requestIdOf(sdk: ServerContext): string {
+  return sdk.http?.req?.headers.get(REQUEST_ID_HEADER) ?? String(sdk.mcpReq.id);
+}
+
+/** Built per call; the child logger is only created if the handler asks for it. */
+class ToolCallContext implements ToolContext {
+  readonly requestId: string;
+  private childLogger: Logger | undefined;
+
+  constructor(
+    readonly mcp: ServerContext,
+    private readonly tool: string,
+    private readonly baseLogger: Logger,
+  ) {
+    this.requestId = requestIdOf(mcp);
+  }
+
+  get logger(): Logger {
+    return (this.childLogger ??= this.baseLogger.child({ requestId: this.requestId, tool: this.tool }));
+  }
+
+  get signal(): AbortSignal {
+    return this.mcp.mcpReq.signal;
+  }
+
+  get authInfo() {
+    return this.mcp.http?.authInfo;
+  }
+}
+
+interface ToolEntry {
+  readonly name: string;
+  readonly config: {
+    readonly title?: string;
+    readonly description: string;
+    readonly inputSchema: StandardSchemaWithJSON;
+    readonly outputSchema?: StandardSchemaWithJSON;
+    readonly annotations?: ToolAnnotations;
+  };
+  readonly callback: (args: unknown, ctx: ServerContext) => Promise<CallToolResult>;
+}
+
+function isCallToolResultLike(value: unknown): value is CallToolResult {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { content?: unknown }).content);
+}
+
+function buildToolEntry(tool: ToolDefinition, logger: Logger, metrics: ToolMetricChildren | undefined): ToolEntry {
+  // An output schema with its own `content` field means a returned `content` is data, not a result.
+  const contentIsData = tool.outputSchema !== undefined && 'content' in tool.outputSchema.shape;
+  const record = (outcome: ToolOutcome, started: number): void => {
+    if (metrics === undefined) return;
+    metrics.calls[outcome].inc();
+    metrics.duration[outcome].observe((performance.now() - started) / 1000);
+  };
+  const callback = async (args: unknown, sdk: ServerContext): Promise<CallToolResult> => {
+    const started = performance.now();
+    const ctx = new ToolCallContext(sdk, tool.name, logger);
+    try {
+      const value: unknown = await tool.handler(args as Record<string, unknown>, ctx);
+      let result: CallToolResult;
+      if (!contentIsData && isCallToolResultLike(value)) result = value;
+      else {
+        const structured = value as Record<string, unknown>;
+        result = { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+      }
+      record(result.isError === true ? 'error' : 'success', started);
+      return result;
+    } catch (error) {
+      record('error', started);
+      if (error instanceof ToolError) return { content: [{ type: 'text', text: error.message }], isError: true };
+      ctx.logger.error({ err: error }, 'tool handler threw');
+      return INTERNAL_ERROR_RESULT;
+    }
+  };
+  return Object.freeze({
+    name: tool.name,
+    config: Object.freeze({
+      ...(tool.title !== undefined && { title: tool.title }),
+      description: tool.description,
+      inputSchema: withPrecomputedJsonSchema(tool.inputSchema),
+      ...(tool.outputSchema !== undefined && { outputSchema: withPrecomputedJsonSchema(tool.outputSchema) }),
+      ...(tool.annotations !== undefined && { annotations: tool.annotations }),
+    }),
+    callback,
+  });
+}
+
+class ResourceCallContext implements ResourceContext {
+  constructor(
+    private readonly sdk: ServerContext,
+    readonly variables: Readonly<Record<string, string | string[]>>,
+  ) {}
+  get requestId(): string {
+    return requestIdOf(this.sdk);
+  }
+  get signal(): AbortSignal {
+    return this.sdk.mcpReq.signal;
+  }
+  get authInfo() {
+    return this.sdk.http?.authInfo;
+  }
+}
+
+const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze({});
+
+type Register = (server: McpServer) => void;
+
+function buildResourceRegistration(resource: ResourceDefinition): Register {
+  const metadata = Object.freeze({
+    ...(resource.title !== undefined && { title: resource.title }),
+    ...(resource.description !== undefined && { description: resource.description }),
+    ...(resource.mimeType !== undefined && { mimeType: resource.mimeType }),
+  });
+  if (resource.uri !== undefined) {
+    const uri = resource.uri;
+    const read = async (url: URL, sdk: ServerContext) =>
+      toReadResourceResult(url, await resource.read(url, new ResourceCallContext(sdk, NO_VARIABLES)), resource.mimeType);
+    return (server) => server.registerResource(resource.name, uri, metadata, read);
+  }
+  const template = new ResourceTemplate(resource.uriTemplate ?? '', { list: undefined });
+  const read = async (url: URL, variables: Variables, sdk: ServerContext) =>
+    toReadResourceResult(url, await resource.read(url, new ResourceCallContext(sdk, variables)), resource.mimeType);
+  return (server) => server.registerResource(resource.name, template, metadata, read);
+}
+
+function buildPromptRegistration(prompt: PromptDefinition): Register {
+  const config = Object.freeze({
+    ...(prompt.title !== undefined && { title: prompt.title }),
+    ...(prompt.description !== undefined && { description: prompt.description }),
+  });
+  if (prompt.argsSchema === undefined) {
+    const render = async () => toGetPromptResult(await prompt.render({} as never), prompt.description);
+    return (server) => server.registerPrompt(prompt.name, config, render);
+  }
+  const withArgs = Object.freeze({ ...config, argsSchema: prompt.argsSchema });
+  const render = async (args: unknown) => toGetPromptResult(await prompt.render(args as never), prompt.description);
+  return (server) => server.registerPrompt(prompt.name, withArgs, render);
+}
+
+function assertUnique(kind: string, names: string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new TypeError(`Duplicate ${kind} name "${name}"`);
+    seen.add(name);
+  }
+}
+
+/** Builds everything once; the returned factory only runs `new McpServer` and the register calls. */
+export function buildServerFactory(
+  info: ServerInfo,
+  capabilities: Capabilities,
+  options: ServerFactoryOptions = {},
+): BuiltServerFactory {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const tools = capabilities.tools ?? [];
+  const resources = capabilities.resources ?? [];
+  const prompts = capabilities.prompts ?? [];
+  assertUnique('tool', tools.map((t) => t.name));
+  assertUnique('resource', resources.map((r) => r.uri ?? r.uriTemplate ?? r.name));
+  assertUnique('prompt', prompts.map((p) => p.name));
+
+  const toolEntries = tools.map((tool) => buildToolEntry(tool, logger, options.metrics?.tool(tool.name)));
+  const registrations = [...resources.map(buildResourceRegistration), ...prompts.map(buildPromptRegistration)];
+  // The tool set is static, so list_changed is never sent.
+  const serverCapabilities: ServerCapabilities = {
+    ...(tools.length > 0 && { tools: { listChanged: false } }),
+    // Streaming tools may send log notifications (ctx.mcp.mcpReq.log), which need this capability.
+    ...(tools.some((t) => t.streaming) && { logging: {} }),
+    ...(resources.length > 0 && { resources: { listChanged: false } }),
+    ...(prompts.length > 0 && { prompts: { listChanged: false } }),
+  };
+  const serverInfo = Object.freeze({ name: info.name, version: info.version });
+  const serverOptions = Object.freeze({
+    capabilities: serverCapabilities,
+    ...(info.instructions !== undefined && { instructions: info.instructions }),
+  });
+
+  const factory: McpServerFactory = () => {
+    const server = new McpServer(serverInfo, serverOptions);
+    for (const tool of toolEntries) server.registerTool(tool.name, tool.config, tool.callback);
+    for (const register of registrations) register(server);
+    return server;
+  };
+  return { factory, streamingTools: new Set(tools.filter((t) => t.streaming).map((t) => t.name)) };
+}
+
+/** An SDK McpServerFactory for these capabilities: cheap per call, one fresh McpServer each time. */
+export function createServerFactory(
+  info: ServerInfo,
+  capabilities: Capabilities,
+  options: ServerFactoryOptions = {},
+): McpServerFactory {
+  return buildServerFactory(info, capabilities, options).factory;
+}

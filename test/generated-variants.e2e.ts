@@ -1,0 +1,38 @@
+import type { Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { describe, expect, it } from 'vitest';
+import generator from '../generators/new-mcp-service/generator.js';
+import type { NewMcpServiceSchema } from '../generators/new-mcp-service/schema.js';
+import { validateFiles } from '../tools/validators/index.js';
+
+function projectFiles(tree: Tree, root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const visit = (dir: string): void => {
+    for (const child of tree.children(dir)) {
+      const path = `${dir}/${child}`;
+      if (tree.isFile(path)) files.set(path.slice(root.length + 1), tree.read(path, 'utf-8')!);
+      else visit(path);
+    }
+  };
+  visit(root);
+  return files;
+}
+
+/**
+ * Every transport × database combination of the server layer, checked by real validators: the
+ * TypeScript compiler against the built runtime, and Nx's own project.json schema. The default
+ * variant is also installed, built and run by new-mcp-service.e2e.ts.
+ */
+describe('generated service variants', () => {
+  const variants: Array<Pick<NewMcpServiceSchema, 'transport' | 'database'>> = [];
+  for (const transport of ['both', 'http', 'stdio'] as const) {
+    for (const database of ['pglite', 'postgres', 'none'] as const) variants.push({ transport, database });
+  }
+
+  it.each(variants)('transport=$transport database=$database compiles and validates', async (variant) => {
+    const tree = createTreeWithEmptyWorkspace();
+    await generator(tree, { name: 'orders', skipInstall: true, ...variant });
+    const problems = await validateFiles('server', projectFiles(tree, 'services/orders'));
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,182 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspace, nx, packSlipway, repoRoot } from '../tools/local-packages.js';
+import { checkExampleCapabilities } from './support/mcp-checks.js';
+import { freePort } from './support/ports.js';
+import { startPostgres, type PostgresServer } from './support/postgres.js';
+import { run } from './support/run.js';
+import { startServiceProcess } from './support/service-process.js';
+
+/**
+ * The product's core path, as a user meets it: the packed plugin installed into a fresh Nx
+ * workspace, `nx g @slipway/nx:new-mcp-service orders`, then install, build, test, serve and call.
+ */
+describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
+  const work = mkdtempSync(join(tmpdir(), 'slipway-e2e-'));
+  const workspace = join(work, 'workspace');
+  const service = join(workspace, 'services/orders');
+  let postgres: PostgresServer | undefined;
+
+  beforeAll(() => {
+    const packed = packSlipway(join(work, 'packs'));
+    createWorkspace(workspace, packed);
+    nx(workspace, ['g', '@slipway/nx:new-mcp-service', 'orders', '--no-interactive']);
+  });
+
+  afterAll(async () => {
+    await postgres?.stop();
+    if (!process.env['SLIPWAY_KEEP_E2E']) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('installs the service with the packed runtime and the MCP SDK v2', () => {
+    const runtime = JSON.parse(readFileSync(join(workspace, 'node_modules/@slipway/mcp-runtime/package.json'), 'utf8'));
+    expect(runtime.version).toBe(JSON.parse(readFileSync(join(repoRoot, 'packages/mcp-runtime/package.json'), 'utf8')).version);
+    expect(existsSync(join(workspace, 'node_modules/@modelcontextprotocol/server'))).toBe(true);
+    expect(existsSync(join(workspace, 'node_modules/@modelcontextprotocol/sdk'))).toBe(false);
+  });
+
+  it('builds, type-checks and passes its own tests through Nx', () => {
+    nx(workspace, ['run-many', '-t', 'build', 'typecheck', '-p', 'orders']);
+    expect(existsSync(join(service, 'dist/main.js'))).toBe(true);
+    expect(existsSync(join(service, 'dist/db/migrations/0001_create_notes.sql'))).toBe(true);
+    const output = nx(workspace, ['run', 'orders:test']);
+    expect(output).toMatch(/Tests\s+\d+ passed/);
+  });
+
+  it('changes nothing when the generator runs again on the unchanged service', () => {
+    execFileSync('git', ['add', '-A'], { cwd: workspace });
+    execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-qm', 'generated'], { cwd: workspace });
+    nx(workspace, ['g', '@slipway/nx:new-mcp-service', 'orders', '--no-interactive']);
+    const status = execFileSync('git', ['status', '--porcelain', '--', 'services', 'package.json', 'package-lock.json'], {
+      cwd: workspace,
+      encoding: 'utf8',
+    });
+    expect(status).toBe('');
+  });
+
+  it('serves MCP on the embedded PGlite database, with health, metrics and a clean SIGTERM', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const proc = await startServiceProcess(service, { PORT: String(port), HOST: '127.0.0.1', PGLITE_DATA_DIR: join(work, 'pglite') }, port);
+    const coldStartMs = Date.now() - started;
+    try {
+      await checkExampleCapabilities(proc.url);
+
+      const ready = await fetch(`${proc.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ checks: { database: 'ok' } });
+      const metrics = await (await fetch(`${proc.url}/metrics`)).text();
+      expect(metrics).toMatch(/mcp_tool_calls_total\{[^}]*tool="add_note"[^}]*\} 1/);
+      expect(metrics).toMatch(/mcp_tool_calls_total\{[^}]*outcome="error"[^}]*\}/);
+      expect(metrics).toContain('process_resident_memory_bytes');
+      expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/mcp"/);
+    } finally {
+      expect(await proc.stop('SIGTERM')).toBe(0);
+    }
+    const logs = proc.output().trim().split('\n');
+    for (const line of logs) expect(() => JSON.parse(line), line).not.toThrow();
+    expect(proc.output()).not.toContain('espresso');
+    console.info(`PGlite cold start to healthy (first initdb included): ${coldStartMs} ms`);
+
+    // A second start reuses the data directory: no initdb, and the migration is not applied twice.
+    const again = await startServiceProcess(service, { PORT: String(port), HOST: '127.0.0.1', PGLITE_DATA_DIR: join(work, 'pglite') }, port);
+    try {
+      await checkExampleCapabilities(again.url);
+    } finally {
+      expect(await again.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('passes the MCP conformance protocol scenarios', async () => {
+    const port = await freePort();
+    const proc = await startServiceProcess(service, { PORT: String(port), HOST: '127.0.0.1', PGLITE_DATA_DIR: join(work, 'pglite') }, port);
+    try {
+      const conformance = join(repoRoot, 'node_modules/.bin/conformance');
+      for (const scenario of PROTOCOL_SCENARIOS) {
+        const result = await run(conformance, ['server', '--url', `${proc.url}/mcp`, '--scenario', scenario], {
+          cwd: work,
+          allowFailure: true,
+        });
+        expect(result.code, `${scenario}\n${result.stdout}\n${result.stderr}`).toBe(0);
+      }
+    } finally {
+      expect(await proc.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('serves the same capabilities over stdio, with nothing but protocol on stdout', async () => {
+    const client = new Client({ name: 'slipway-e2e-stdio', version: '1.0.0' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['dist/stdio.js'],
+      cwd: service,
+      env: { PATH: process.env['PATH'] ?? '', PGLITE_DATA_DIR: join(work, 'pglite-stdio') },
+      stderr: 'pipe',
+    });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual(['add_note', 'search_notes', 'text_stats']);
+      const result = await client.callTool({ name: 'text_stats', arguments: { text: 'a b c' } });
+      expect(result.structuredContent).toMatchObject({ words: 3 });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('stops with one clear line naming a bad configuration variable', async () => {
+    const result = await run(process.execPath, ['dist/main.js'], {
+      cwd: service,
+      env: { ...process.env, PORT: 'not-a-port' },
+      allowFailure: true,
+    });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/PORT/);
+  });
+
+  describe('on a real PostgreSQL server (Debian postgresql)', () => {
+    beforeAll(async () => {
+      postgres = await startPostgres();
+      console.info(`PostgreSQL for the e2e test: ${postgres.version}`);
+    });
+
+    it('runs the migrations and serves the same MCP checks', async () => {
+      const port = await freePort();
+      const proc = await startServiceProcess(service, { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: postgres!.url }, port);
+      try {
+        await checkExampleCapabilities(proc.url);
+        expect((await fetch(`${proc.url}/readyz`)).status).toBe(200);
+      } finally {
+        expect(await proc.stop('SIGTERM')).toBe(0);
+      }
+      const applied = await run('psql', [postgres!.url, '-Atc', 'SELECT name FROM slipway_migrations']);
+      expect(applied.stdout.trim()).toBe('0001_create_notes.sql');
+    });
+
+    it('passes its own tests against PostgreSQL too', () => {
+      // The service's tests use PGlite in memory unless DATABASE_URL is set; this runs them on the server.
+      const output = execFileSync('npm', ['test'], {
+        cwd: service,
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: postgres!.url },
+      });
+      expect(output).toMatch(/Tests\s+\d+ passed/);
+    });
+  });
+});
+
+/**
+ * Protocol scenarios of @modelcontextprotocol/conformance 0.1.13 that any server must pass.
+ * The suite's other server scenarios call the fixture tools, resources and prompts of its reference
+ * "everything" server (test_simple_text, test_image_content, test://static-text, test_simple_prompt, ...),
+ * or capabilities our example deliberately lacks (logging/setLevel, completions, sampling,
+ * elicitation, subscriptions, SSE polling), so they test fixtures rather than the protocol here.
+ */
+const PROTOCOL_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection'] as const;
