@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace, nx, packSlipway, repoRoot } from '../tools/local-packages.js';
+import { nx, repoRoot, setUpSlipwayWorkspace, type SlipwayWorkspace } from '../tools/local-packages.js';
 import { checkExampleCapabilities } from './support/mcp-checks.js';
 import { freePort } from './support/ports.js';
 import { startPostgres, type PostgresServer } from './support/postgres.js';
@@ -20,16 +20,17 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
   const work = mkdtempSync(join(tmpdir(), 'slipway-e2e-'));
   const workspace = join(work, 'workspace');
   const service = join(workspace, 'services/orders');
+  let slipway: SlipwayWorkspace | undefined;
   let postgres: PostgresServer | undefined;
 
-  beforeAll(() => {
-    const packed = packSlipway(join(work, 'packs'));
-    createWorkspace(workspace, packed);
+  beforeAll(async () => {
+    slipway = await setUpSlipwayWorkspace(work);
     nx(workspace, ['g', '@slipway/nx:new-mcp-service', 'orders', '--no-interactive']);
   });
 
   afterAll(async () => {
     await postgres?.stop();
+    await slipway?.registry.stop();
     if (!process.env['SLIPWAY_KEEP_E2E']) rmSync(work, { recursive: true, force: true });
   });
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createWorkspace, nx, packSlipway, repoRoot } from './local-packages.js';
+import { nx, repoRoot, setUpSlipwayWorkspace } from './local-packages.js';
 
 const demoRoot = join(repoRoot, 'tmp/demo');
 const workspace = join(demoRoot, 'workspace');
@@ -17,12 +17,11 @@ function step(message: string): void {
 }
 
 rmSync(demoRoot, { recursive: true, force: true });
-step('Packing @slipway/nx and @slipway/mcp-runtime');
-const packed = packSlipway(join(demoRoot, 'packs'));
-step(`Creating an Nx workspace in ${workspace}`);
-createWorkspace(workspace, packed);
+step(`Packing @slipway/nx and @slipway/mcp-runtime, publishing them to a local registry, creating a workspace in ${workspace}`);
+const { registry } = await setUpSlipwayWorkspace(demoRoot);
 step('nx g @slipway/nx:new-mcp-service orders');
 console.log(nx(workspace, ['g', '@slipway/nx:new-mcp-service', 'orders', '--no-interactive']).trim());
+await registry.stop();
 step('nx build orders');
 nx(workspace, ['build', 'orders']);
 

@@ -1,20 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { startLocalRegistry, type LocalRegistry } from './local-registry.js';
+import { repoRoot } from './repo-root.js';
+
+export { repoRoot };
 
 /**
- * Puts Slipway in a fresh workspace the way users get it: packed tarballs of the built packages,
- * installed with npm. The plugin's generated services depend on `@slipway/mcp-runtime` by version;
- * an npm override points that at the local tarball, so nothing is fetched for our own packages.
+ * Puts Slipway in a fresh workspace the way users get it: the built packages packed, published to
+ * a local registry (tools/local-registry.ts) and installed from there with npm.
  */
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 export interface PackedSlipway {
   readonly plugin: string;
   readonly runtime: string;
+  readonly version: string;
 }
 
 /** `npm pack` of both packages (built beforehand by `npm run build`). */
@@ -31,7 +33,8 @@ export function packSlipway(destination: string): PackedSlipway {
     if (!pack) throw new Error(`npm pack did not produce ${name}`);
     return join(destination, pack.filename);
   };
-  return { plugin: file('@slipway/nx'), runtime: file('@slipway/mcp-runtime') };
+  const version = (JSON.parse(readFileSync(join(repoRoot, 'packages/nx/package.json'), 'utf8')) as { version: string }).version;
+  return { plugin: file('@slipway/nx'), runtime: file('@slipway/mcp-runtime'), version };
 }
 
 function repoDevVersion(name: string): string {
@@ -41,26 +44,20 @@ function repoDevVersion(name: string): string {
   return version;
 }
 
-/** A minimal Nx workspace with the packed plugin installed and `@slipway/nx:init` run (what `nx add` does). */
-export function createWorkspace(dir: string, packed: PackedSlipway): void {
+/**
+ * A minimal Nx workspace whose `.npmrc` routes the @slipway scope to the given registry, with the
+ * plugin installed from there and `@slipway/nx:init` run (what `nx add @slipway/nx` does).
+ */
+export function createWorkspace(dir: string, registryScopeLine: string, slipwayVersion: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'package.json'),
-    `${JSON.stringify(
-      {
-        name: 'slipway-sample',
-        private: true,
-        workspaces: [],
-        devDependencies: { '@slipway/nx': `file:${packed.plugin}`, nx: repoDevVersion('nx') },
-        overrides: { '@slipway/mcp-runtime': `file:${packed.runtime}` },
-      },
-      null,
-      2,
-    )}\n`,
+    `${JSON.stringify({ name: 'slipway-sample', private: true, workspaces: [] }, null, 2)}\n`,
   );
+  writeFileSync(join(dir, '.npmrc'), `${registryScopeLine}\n`);
   writeFileSync(join(dir, 'nx.json'), '{}\n');
   execFileSync('git', ['init', '-q'], { cwd: dir });
-  npmIn(dir, ['install', '--no-audit', '--no-fund']);
+  npmIn(dir, ['install', '-D', '-E', `@slipway/nx@${slipwayVersion}`, `nx@${repoDevVersion('nx')}`]);
   nx(dir, ['g', '@slipway/nx:init', '--skipInstall', '--no-interactive']);
 }
 
@@ -79,4 +76,26 @@ export function nx(dir: string, args: readonly string[]): string {
 
 function quietNpmEnv(): NodeJS.ProcessEnv {
   return { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+}
+
+export interface SlipwayWorkspace {
+  readonly dir: string;
+  readonly registry: LocalRegistry;
+  readonly version: string;
+}
+
+/** Packs and publishes Slipway to a fresh local registry, then creates a workspace that installs from it. */
+export async function setUpSlipwayWorkspace(workDir: string): Promise<SlipwayWorkspace> {
+  const packed = packSlipway(join(workDir, 'packs'));
+  const registry = await startLocalRegistry(join(workDir, 'registry'));
+  try {
+    registry.publish(packed.runtime);
+    registry.publish(packed.plugin);
+    const dir = join(workDir, 'workspace');
+    createWorkspace(dir, registry.scopeLine, packed.version);
+    return { dir, registry, version: packed.version };
+  } catch (error) {
+    await registry.stop();
+    throw error;
+  }
 }
