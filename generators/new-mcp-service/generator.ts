@@ -1,8 +1,6 @@
 import { installPackagesTask, type GeneratorCallback, type Tree } from '@nx/devkit';
-import { readGeneratorRecord, writeGeneratorRecord } from '../../packages/nx/src/answers.js';
+import { generateLayer, wrote } from '../../packages/nx/src/generate-layer.js';
 import { parseOptions } from '../../packages/nx/src/options.js';
-import { slipwayVersion } from '../../packages/nx/src/package-paths.js';
-import { applyFiles, renderLayer, reportKeptFiles } from '../../packages/nx/src/render.js';
 import { ensureWorkspaceMember } from '../../packages/nx/src/workspace.js';
 import { GENERATOR, normalizeOptions } from './lib/normalize-options.js';
 import { serviceProjectJson, servicePackageJson } from './lib/project-files.js';
@@ -14,25 +12,17 @@ export default async function newMcpServiceGenerator(tree: Tree, schema: NewMcpS
   const options = normalizeOptions(tree, parseOptions('new-mcp-service', newMcpServiceSchema, schema));
   const { skipInstall, ...recorded } = options;
 
-  const files = [
-    ...renderLayer('server', templateVariables(options)),
-    servicePackageJson(options),
-    serviceProjectJson(options),
-  ];
-  const previous = readGeneratorRecord(tree, options.directory, GENERATOR);
-  const result = applyFiles(tree, options.directory, files, previous);
-  reportKeptFiles(options.directory, result);
-  writeGeneratorRecord(tree, options.directory, GENERATOR, {
-    version: slipwayVersion,
+  const result = generateLayer(tree, {
+    generator: GENERATOR,
+    layer: 'server',
+    projectRoot: options.directory,
+    variables: templateVariables(options),
     options: recorded,
-    files: result.hashes,
+    extraFiles: [servicePackageJson(options), serviceProjectJson(options)],
   });
   ensureWorkspaceMember(tree, options.directory);
 
-  const dependenciesChanged = result.outcomes.some(
-    ({ path, outcome }) => path === 'package.json' && (outcome === 'created' || outcome === 'updated'),
-  );
   return () => {
-    if (!skipInstall && dependenciesChanged) installPackagesTask(tree, true);
+    if (!skipInstall && wrote(result, 'package.json')) installPackagesTask(tree, true);
   };
 }

@@ -14,7 +14,12 @@ export interface GeneratorRecord {
   readonly version: string;
   /** Normalized options, as the generator used them. */
   readonly options: Readonly<Record<string, unknown>>;
-  /** Project-relative path → content hash of what the generator last wrote (or would have). */
+  /**
+   * Where `files` paths start, relative to the workspace root, when not the project root (for
+   * example `""` for workflows under the workspace's .github/).
+   */
+  readonly base?: string;
+  /** Path (from the project root, or `base`) → content hash of what the generator last wrote. */
   readonly files: Readonly<Record<string, string>>;
 }
 

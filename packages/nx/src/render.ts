@@ -78,7 +78,14 @@ export function renderLayer(layer: string, vars: Readonly<Record<string, unknown
     });
 }
 
-export type FileOutcome = 'created' | 'updated' | 'unchanged' | 'kept-user-edit' | 'kept-user-deletion' | 'write-once';
+export type FileOutcome =
+  | 'created'
+  | 'updated'
+  | 'unchanged'
+  | 'kept-user-edit'
+  | 'kept-existing'
+  | 'kept-user-deletion'
+  | 'write-once';
 
 export interface ApplyResult {
   /** Path → hash to record: what we wrote, or the earlier record where the user's version won. */
@@ -111,13 +118,15 @@ export function applyFiles(
       outcome = 'unchanged';
     } else if (file.writeOnce) {
       outcome = 'write-once';
-    } else if (recorded !== undefined && recorded === contentHash(existing)) {
+    } else if (recorded === undefined) {
+      outcome = 'kept-existing';
+    } else if (recorded === contentHash(existing)) {
       outcome = 'updated';
     } else {
       outcome = 'kept-user-edit';
     }
     if (outcome === 'created' || outcome === 'updated') tree.write(target, file.content);
-    const keepsOld = outcome === 'kept-user-edit' || outcome === 'kept-user-deletion' || outcome === 'write-once';
+    const keepsOld = outcome !== 'created' && outcome !== 'updated' && outcome !== 'unchanged';
     const toRecord = keepsOld ? recorded : hash;
     if (toRecord !== undefined) hashes[file.path] = toRecord;
     outcomes.push({ path: file.path, outcome });
@@ -125,14 +134,18 @@ export function applyFiles(
   return { hashes, outcomes };
 }
 
-/** Tells the user about every file we deliberately did not write. */
-export function reportKeptFiles(projectRoot: string, result: ApplyResult): void {
+const KEPT_MESSAGES: Partial<Record<FileOutcome, (target: string) => string>> = {
+  'kept-user-edit': (t) => `SKIP ${t}: you changed it since Slipway generated it, so it was left as is.`,
+  'kept-existing': (t) =>
+    `CONFLICT ${t}: it already exists and Slipway did not write it, so it was left as is. ` +
+    `To take Slipway's version, move yours aside and run the generator again, then merge what you need back.`,
+  'kept-user-deletion': (t) => `SKIP ${t}: you deleted it, so it stays deleted.`,
+};
+
+/** Tells the user about every file we deliberately did not write, and how to take ours. */
+export function reportKeptFiles(base: string, result: ApplyResult): void {
   for (const { path, outcome } of result.outcomes) {
-    const target = joinPathFragments(projectRoot, path);
-    if (outcome === 'kept-user-edit') {
-      logger.warn(`SKIP ${target}: you changed it since Slipway generated it, so it was left as is.`);
-    } else if (outcome === 'kept-user-deletion') {
-      logger.info(`SKIP ${target}: you deleted it, so it stays deleted.`);
-    }
+    const message = KEPT_MESSAGES[outcome]?.(joinPathFragments(base, path));
+    if (message) logger.warn(message);
   }
 }
