@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nx, repoRoot, setUpSlipwayWorkspace, type SlipwayWorkspace } from '../tools/local-packages.js';
 import { checkExampleCapabilities } from './support/mcp-checks.js';
 import { freePort } from './support/ports.js';
+import { checkProtocolEdges } from './support/protocol-checks.js';
 import { startPostgres, type PostgresServer } from './support/postgres.js';
 import { run } from './support/run.js';
 import { startServiceProcess } from './support/service-process.js';
@@ -45,7 +46,7 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
     nx(workspace, ['run-many', '-t', 'build', 'typecheck', '-p', 'orders']);
     expect(existsSync(join(service, 'dist/main.js'))).toBe(true);
     expect(existsSync(join(service, 'dist/db/migrations/0001_create_notes.sql'))).toBe(true);
-    const output = nx(workspace, ['run', 'orders:test']);
+    const output = stripAnsi(nx(workspace, ['run', 'orders:test']));
     expect(output).toMatch(/Tests\s+\d+ passed/);
   });
 
@@ -105,6 +106,7 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
         });
         expect(result.code, `${scenario}\n${result.stdout}\n${result.stderr}`).toBe(0);
       }
+      await checkProtocolEdges(proc.url);
     } finally {
       expect(await proc.stop('SIGTERM')).toBe(0);
     }
@@ -168,16 +170,24 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
         encoding: 'utf8',
         env: { ...process.env, DATABASE_URL: postgres!.url },
       });
-      expect(output).toMatch(/Tests\s+\d+ passed/);
+      expect(stripAnsi(output)).toMatch(/Tests\s+\d+ passed/);
     });
   });
 });
 
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
 /**
  * Protocol scenarios of @modelcontextprotocol/conformance 0.1.13 that any server must pass.
- * The suite's other server scenarios call the fixture tools, resources and prompts of its reference
- * "everything" server (test_simple_text, test_image_content, test://static-text, test_simple_prompt, ...),
- * or capabilities our example deliberately lacks (logging/setLevel, completions, sampling,
- * elicitation, subscriptions, SSE polling), so they test fixtures rather than the protocol here.
+ * Excluded, because they call fixtures of the suite's reference "everything" server that a real
+ * service does not have: tools-call-error (`test_error_handling`), tools-call-* (`test_simple_text`,
+ * `test_image_content`, ...), resources-* (`test://static-text`, ...), prompts-* (`test_simple_prompt`,
+ * ...), json-schema-2020-12, and the scenarios for capabilities the example does not declare
+ * (logging-set-level, completion-complete, sampling, elicitation, resource subscriptions, SSE polling
+ * and multiple streams). 0.1.13 has no header-validation or stateless scenario: checkProtocolEdges
+ * covers those, and tool errors, on the wire.
  */
 const PROTOCOL_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection'] as const;

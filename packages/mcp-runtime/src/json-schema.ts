@@ -15,12 +15,29 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+type StandardResult = ReturnType<z.ZodObject['~standard']['validate']>;
+
 /**
  * Wraps a zod object as a Standard Schema whose JSON Schema conversions are computed once and frozen.
  * Validation is zod's own; every McpServer built per request shares the converted schemas.
+ * `onInvalid` sees values the schema rejects: the SDK answers those before any handler runs.
  */
-export function withPrecomputedJsonSchema(schema: z.ZodObject): StandardSchemaWithJSON {
+export function withPrecomputedJsonSchema(schema: z.ZodObject, onInvalid?: () => void): StandardSchemaWithJSON {
   const std = schema['~standard'];
+  const validate =
+    onInvalid === undefined
+      ? std.validate
+      : (value: unknown): StandardResult => {
+          const result = std.validate(value);
+          if (result instanceof Promise) {
+            return result.then((settled) => {
+              if (settled.issues) onInvalid();
+              return settled;
+            });
+          }
+          if (result.issues) onInvalid();
+          return result;
+        };
   const cache = new Map<string, JsonObject>();
   const convert = (io: Io, options: { readonly target: string }): JsonObject => {
     const key = `${io}:${options.target}`;
@@ -37,7 +54,7 @@ export function withPrecomputedJsonSchema(schema: z.ZodObject): StandardSchemaWi
     '~standard': Object.freeze({
       version: 1 as const,
       vendor: std.vendor,
-      validate: std.validate,
+      validate,
       jsonSchema: Object.freeze({
         input: (options: { readonly target: string }) => convert('input', options),
         output: (options: { readonly target: string }) => convert('output', options),

@@ -1,4 +1,4 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -7,6 +7,8 @@ export interface LoggerOptions {
   name: string;
   /** stdio services must log to stderr: stdout carries the protocol. */
   destination?: 'stdout' | 'stderr';
+  /** A custom sink (tests, log shippers); overrides `destination`. */
+  stream?: DestinationStream;
 }
 
 const SECRET_KEYS = ['password', 'token', 'secret', 'apiKey', 'api_key', 'accessToken', 'refreshToken'];
@@ -40,8 +42,8 @@ export function redactUrlCredentials(value: string): string {
   try {
     const url = new URL(value);
     if (url.username === '' && url.password === '') return value;
-    url.username = url.username === '' ? '' : '[REDACTED]';
-    url.password = url.password === '' ? '' : '[REDACTED]';
+    url.username = url.username === '' ? '' : 'REDACTED';
+    url.password = url.password === '' ? '' : 'REDACTED';
     return url.toString();
   } catch {
     return '[REDACTED]';
@@ -65,6 +67,6 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    pino.destination({ dest: fd, sync: true }),
+    options.stream ?? pino.destination({ dest: fd, sync: true }),
   );
 }

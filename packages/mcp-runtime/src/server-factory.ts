@@ -129,7 +129,8 @@ function buildToolEntry(tool: ToolDefinition, logger: Logger, metrics: ToolMetri
     config: Object.freeze({
       ...(tool.title !== undefined && { title: tool.title }),
       description: tool.description,
-      inputSchema: withPrecomputedJsonSchema(tool.inputSchema),
+      // Arguments the input schema rejects never reach the handler; they still count as failed calls.
+      inputSchema: withPrecomputedJsonSchema(tool.inputSchema, () => record('error', performance.now())),
       ...(tool.outputSchema !== undefined && { outputSchema: withPrecomputedJsonSchema(tool.outputSchema) }),
       ...(tool.annotations !== undefined && { annotations: tool.annotations }),
     }),

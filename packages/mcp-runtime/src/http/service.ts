@@ -107,6 +107,8 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const readiness = options.readiness ?? {};
   const hooks = options.onShutdown === undefined ? [] : Array.isArray(options.onShutdown) ? options.onShutdown : [options.onShutdown];
   let draining = false;
+  // Responses not yet started when the drain begins must still say Connection: close.
+  const inFlight = new Set<ServerResponse>();
 
   async function serveReadiness(res: ServerResponse): Promise<void> {
     if (draining) return sendJson(res, 503, { status: 'shutting_down' });
@@ -146,6 +148,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     const route = routeOf(req.url);
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
+    inFlight.add(res);
     try {
       await dispatch(route, req, res, requestId);
     } catch (error) {
@@ -153,6 +156,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
       if (!res.headersSent) sendJson(res, 500, { jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null });
       else res.destroy();
     }
+    inFlight.delete(res);
     const durationMs = performance.now() - started;
     const method = req.method ?? 'GET';
     metrics?.recordHttp(method, route, res.statusCode, durationMs / 1000);
@@ -181,6 +185,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
 
   async function drain(): Promise<void> {
     draining = true;
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
     logger.info({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down: draining in-flight requests');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Connections that finish a response started before the drain stay keep-alive: close them once idle.
