@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Tree } from '@nx/devkit';
 import { readGeneratorRecord, writeGeneratorRecord } from './answers.js';
 import { slipwayVersion } from './package-paths.js';
@@ -20,6 +21,29 @@ export interface LayerGeneration {
   readonly extraFiles?: readonly RenderedFile[];
 }
 
+/** What a generator would write, captured instead of written (see captureRenders). */
+export interface CapturedGeneration {
+  readonly generator: string;
+  readonly projectRoot: string;
+  readonly base: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly files: readonly RenderedFile[];
+}
+
+const captureSink = new AsyncLocalStorage<CapturedGeneration[]>();
+
+/**
+ * Runs generators so that every generateLayer call reports the files it would write instead of
+ * writing them. This is how `update` and the drift check re-render a recorded generation, with
+ * this version's templates or with an older installed @slipway/nx. Part of the package's API:
+ * later versions load earlier ones and call it.
+ */
+export async function captureRenders(run: () => Promise<unknown>): Promise<CapturedGeneration[]> {
+  const sink: CapturedGeneration[] = [];
+  await captureSink.run(sink, run);
+  return sink;
+}
+
 /**
  * The shared body of every Slipway generator: render a layer, write it without clobbering the
  * user's edits, report what was kept, and record what was generated.
@@ -27,6 +51,11 @@ export interface LayerGeneration {
 export function generateLayer(tree: Tree, generation: LayerGeneration): ApplyResult {
   const base = generation.base ?? generation.projectRoot;
   const files = [...renderLayer(generation.layer, generation.variables), ...(generation.extraFiles ?? [])];
+  const sink = captureSink.getStore();
+  if (sink) {
+    sink.push({ generator: generation.generator, projectRoot: generation.projectRoot, base, options: generation.options, files });
+    return { hashes: {}, outcomes: files.map((f) => ({ path: f.path, outcome: 'created' as const })) };
+  }
   const previous = readGeneratorRecord(tree, generation.projectRoot, generation.generator);
   const result = applyFiles(tree, base, files, previous);
   reportKeptFiles(base, result);

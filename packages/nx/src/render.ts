@@ -38,12 +38,25 @@ function listFiles(dir: string): string[] {
     });
 }
 
-/** `src/__dot__gitignore.ejs` → `src/.gitignore`: npm pack drops dotfiles like .gitignore, so templates spell them out. */
-function outputPath(templatePath: string): string {
+/**
+ * `src/__dot__gitignore.ejs` → `src/.gitignore`: npm pack drops dotfiles like .gitignore, so templates spell them out.
+ * `__name__` in a path takes the string template variable `name` (`__project__-delivery.yml` → `orders-delivery.yml`);
+ * a value may hold `/`, and empty or `.` segments drop out (a project at the workspace root).
+ */
+function outputPath(templatePath: string, vars: Readonly<Record<string, unknown>>): string {
   return templatePath
     .replace(/\.ejs$/, '')
     .split('/')
-    .map((segment) => segment.replace(/^__dot__/, '.'))
+    .map((segment) =>
+      segment.replace(/^__dot__/, '.').replace(/__([A-Za-z][A-Za-z0-9]*)__/g, (match, name: string) => {
+        if (name === 'dot') return match;
+        const value = vars[name];
+        if (typeof value !== 'string') throw new Error(`template path "${templatePath}": "${name}" is not a string template variable`);
+        return value;
+      }),
+    )
+    .flatMap((segment) => segment.split('/'))
+    .filter((segment) => segment !== '' && segment !== '.')
     .join('/');
 }
 
@@ -73,7 +86,7 @@ export function renderLayer(layer: string, vars: Readonly<Record<string, unknown
       const content = templatePath.endsWith('.ejs')
         ? ejs.render(source, { ...vars }, { filename: join(layerDir, templatePath) })
         : source;
-      const path = outputPath(templatePath);
+      const path = outputPath(templatePath, vars);
       return { path, content, writeOnce: matches(manifest.writeOnce ?? [], path) !== undefined };
     });
 }

@@ -1,0 +1,11 @@
+import type { Tree } from '@nx/devkit';
+
+export type GeneratorFunction = (tree: Tree, options: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * Every generator whose output Slipway manages, by answers-record key. `update`, the drift check
+ * and later versions of this package use it to re-render a recorded generation.
+ */
+export const generatorsByKey: Readonly<Record<string, () => Promise<GeneratorFunction>>> = {
+  '@slipway/nx:new-mcp-service': async () => (await import('../../../generators/new-mcp-service/generator.js')).default as GeneratorFunction,
+};
