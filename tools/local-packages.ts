@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalRegistry, type LocalRegistry } from './local-registry.js';
 import { repoRoot } from './repo-root.js';
@@ -35,6 +35,29 @@ export function packSlipway(destination: string): PackedSlipway {
   };
   const version = (JSON.parse(readFileSync(join(repoRoot, 'packages/nx/package.json'), 'utf8')) as { version: string }).version;
   return { plugin: file('@slipway/nx'), runtime: file('@slipway/mcp-runtime'), version };
+}
+
+/**
+ * The same build packed under another version number: what a later release looks like to a
+ * workspace, for testing `nx migrate` and `update` across versions.
+ */
+export function packSlipwayAs(destination: string, version: string): PackedSlipway {
+  const staging = join(destination, `staging-${version}`);
+  rmSync(staging, { recursive: true, force: true });
+  const packed: Record<string, string> = {};
+  for (const [dir, files] of [
+    ['packages/nx', ['package.json', 'generators.json', 'migrations.json', 'dist']],
+    ['packages/mcp-runtime', ['package.json', 'dist']],
+  ] as const) {
+    const target = join(staging, dir);
+    for (const file of files) cpSync(join(repoRoot, dir, file), join(target, file), { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as { name: string; version: string };
+    manifest.version = version;
+    writeFileSync(join(target, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const out = execFileSync(npm, ['pack', '--json', '--pack-destination', destination], { cwd: target, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    packed[manifest.name] = join(destination, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
+  }
+  return { plugin: packed['@slipway/nx']!, runtime: packed['@slipway/mcp-runtime']!, version };
 }
 
 function repoDevVersion(name: string): string {
