@@ -104,6 +104,7 @@ describe('new-mcp-service', () => {
         database: 'pglite',
         port: 3000,
         tags: ['type:mcp-service'],
+        preset: 'minimal',
       });
       expect(record?.files['src/main.ts']).toMatch(/^sha256:[0-9a-f]{64}$/);
     });
@@ -195,6 +196,8 @@ describe('new-mcp-service', () => {
       [{ directory: '../outside' }, /--directory: must stay inside the workspace/],
       [{ directory: '/abs/path' }, /--directory: must be relative/],
       [{ tags: 'bad tag!' }, /--tags:/],
+      [{ preset: 'shop' }, /--preset: must be one of minimal, retail/],
+      [{ preset: 'retail', database: 'none' }, /--database: the retail preset keeps its data in PostgreSQL: use --database=pglite/],
     ])('rejects %j and writes nothing', async (extra, message) => {
       const before = snapshotTree(tree);
       await expect(generate(tree, { name: 'orders', ...(extra as object) })).rejects.toThrow(message);
@@ -203,6 +206,74 @@ describe('new-mcp-service', () => {
 
     it('rejects a missing name', async () => {
       await expect(generator(tree, {} as NewMcpServiceSchema)).rejects.toThrow(/--name: is required/);
+    });
+  });
+
+  describe('retail preset', () => {
+    it('renders the retail layer on top of the server layer', async () => {
+      await generate(tree, { name: 'sales', preset: 'retail' });
+      const root = 'services/sales';
+      for (const file of [
+        'src/db/migrations/0001_retail_schema.sql',
+        'src/db/migrations/0002_retail_security.sql',
+        'src/db/migrations/0003_retail_embeddings.sql',
+        'src/retail/scope.ts',
+        'src/retail/sql-guard.ts',
+        'src/retail/embeddings.ts',
+        'src/retail/seed.ts',
+        'src/capabilities/sales-tools.ts',
+        'test/sql-guard.test.ts',
+        'test/sales-tools.test.ts',
+        // From the server layer, unchanged.
+        'src/database.ts',
+        'src/capabilities/resources.ts',
+        'tsconfig.build.json',
+      ]) {
+        expect(tree.exists(`${root}/${file}`), file).toBe(true);
+      }
+      // The minimal examples the retail layer omits.
+      for (const file of ['src/capabilities/notes.ts', 'src/capabilities/text-stats.ts', 'src/db/migrations/0001_create_notes.sql', 'test/tools.test.ts']) {
+        expect(tree.exists(`${root}/${file}`), file).toBe(false);
+      }
+      // Files with the same path replace the server layer's.
+      expect(tree.read(`${root}/src/main.ts`, 'utf-8')).toContain('auth,');
+      expect(tree.read(`${root}/src/capabilities/index.ts`, 'utf-8')).toContain('salesTools');
+      expect(tree.read(`${root}/src/service-info.ts`, 'utf-8')).toContain('execute_sales_query');
+      expect(tree.read(`${root}/src/db/migrations/0002_retail_security.sql`, 'utf-8')).toContain('FORCE ROW LEVEL SECURITY');
+    });
+
+    it('takes the store from the verified token, never from a header', async () => {
+      await generate(tree, { name: 'sales', preset: 'retail' });
+      const scope = tree.read('services/sales/src/retail/scope.ts', 'utf-8')!;
+      expect(scope).toContain("set_config('app.current_store_id', $1, true)");
+      expect(scope).not.toMatch(/\.headers|\.http\b|requestInfo/);
+      expect(tree.read('services/sales/src/main.ts', 'utf-8')).toContain('scopeFromAuthInfo(ctx.authInfo');
+    });
+
+    it('adds the SQL parser from the versions map, and records the preset', async () => {
+      await generate(tree, { name: 'sales', preset: 'retail', database: 'postgres' });
+      const pkg = readJson(tree, 'services/sales/package.json');
+      expect(pkg.dependencies['libpg-query']).toBe(versions['libpg-query']);
+      expect(Object.keys(pkg.dependencies)).not.toContain('@electric-sql/pglite');
+      expect(tree.read('services/sales/src/config.ts', 'utf-8')).toContain('DATABASE_URL: z.string().url()');
+      const record = readJson<AnswersFile>(tree, `services/sales/${answersFileName}`).records['@slipway/nx:new-mcp-service'];
+      expect(record?.options['preset']).toBe('retail');
+      expect(Object.keys(record?.files ?? {})).toContain('src/retail/sql-guard.ts');
+      expect(Object.keys(record?.files ?? {})).not.toContain('src/capabilities/notes.ts');
+    });
+
+    it('stdio only: no HTTP entry point, and the operator names the store', async () => {
+      await generate(tree, { name: 'sales', preset: 'retail', transport: 'stdio' });
+      expect(tree.exists('services/sales/src/main.ts')).toBe(false);
+      expect(tree.exists('services/sales/test/health.test.ts')).toBe(false);
+      expect(tree.read('services/sales/src/stdio.ts', 'utf-8')).toContain('STDIO_STORE_ID');
+    });
+
+    it('changes nothing, byte for byte, on a re-run', async () => {
+      await generate(tree, { name: 'sales', preset: 'retail' });
+      const first = snapshotTree(tree);
+      await generate(tree, { name: 'sales', preset: 'retail' });
+      expect(snapshotTree(tree)).toEqual(first);
     });
   });
 

@@ -9,12 +9,12 @@ import { newMcpServiceSchema, type NewMcpServiceSchema } from './schema.js';
 
 /** `nx g @slipway/nx:new-mcp-service <name>`: a TypeScript MCP service that installs, builds, tests and serves at once. */
 export default async function newMcpServiceGenerator(tree: Tree, schema: NewMcpServiceSchema): Promise<GeneratorCallback> {
-  const options = normalizeOptions(tree, parseOptions('new-mcp-service', newMcpServiceSchema, schema));
+  const options = normalizeOptions(tree, parseOptions('new-mcp-service', newMcpServiceSchema, schema, tree));
   const { skipInstall, ...recorded } = options;
 
   const result = generateLayer(tree, {
     generator: GENERATOR,
-    layer: 'server',
+    layer: options.preset === 'retail' ? ['server', 'retail'] : 'server',
     projectRoot: options.directory,
     variables: templateVariables(options),
     options: recorded,

@@ -3,6 +3,7 @@ import { serviceNameProblems, suggestServiceName } from '../../packages/nx/src/n
 
 export const transports = ['both', 'http', 'stdio'] as const;
 export const databases = ['pglite', 'postgres', 'none'] as const;
+export const presets = ['minimal', 'retail'] as const;
 
 const TAG = /^[A-Za-z0-9][A-Za-z0-9:_./-]*$/;
 
@@ -50,8 +51,18 @@ export const newMcpServiceSchema = z.object({
     .max(65535, { error: 'must be at most 65535' })
     .optional(),
   tags: tags.optional(),
+  preset: z.enum(presets, { error: `must be one of ${presets.join(', ')}` }).default('minimal'),
   skipInstall: z.boolean().default(false),
-});
+})
+  .superRefine((options, ctx) => {
+    if (options.preset === 'retail' && options.database === 'none') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database'],
+        message: 'the retail preset keeps its data in PostgreSQL: use --database=pglite (embedded, the default) or --database=postgres',
+      });
+    }
+  });
 
 export type NewMcpServiceSchema = z.input<typeof newMcpServiceSchema>;
 export type ParsedNewMcpServiceOptions = z.output<typeof newMcpServiceSchema>;

@@ -46,7 +46,7 @@ const olderSlipway: RenderingApiLoader = async (version) => {
 async function generatedByOlderVersion(tree: Tree): Promise<void> {
   await newMcpService(tree, { name: 'orders', skipInstall: true });
   const record = readGeneratorRecord(tree, ROOT, KEY)!;
-  const [captured] = await captureRenders(() => newMcpService(tree, { ...record.options, skipInstall: true }));
+  const [captured] = await captureRenders(() => newMcpService(tree, { ...(record.options as { name: string }), skipInstall: true }));
   const files: Record<string, string> = {};
   for (const file of oldRender(captured!.files)) {
     tree.write(`${ROOT}/${file.path}`, file.content);

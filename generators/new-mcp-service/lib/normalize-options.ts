@@ -15,6 +15,8 @@ export interface NormalizedNewMcpServiceOptions {
   readonly database: ParsedNewMcpServiceOptions['database'];
   readonly port: number;
   readonly tags: readonly string[];
+  /** `retail` renders templates/retail/ on top of templates/server/. */
+  readonly preset: ParsedNewMcpServiceOptions['preset'];
   readonly skipInstall: boolean;
 }
 
@@ -34,6 +36,7 @@ export function normalizeOptions(tree: Tree, options: ParsedNewMcpServiceOptions
     database: options.database,
     port: assignPort(tree, directory, options.port, typeof previousPort === 'number' ? previousPort : undefined),
     tags: [...new Set([SERVICE_TAG, ...(options.tags ?? [])])].sort(),
+    preset: options.preset,
     skipInstall: options.skipInstall,
   };
 }

@@ -12,6 +12,7 @@ function dependencies(options: NormalizedNewMcpServiceOptions): { deps: Versione
     deps.push('pg');
     devDeps.push('@types/pg');
   }
+  if (options.preset === 'retail') deps.push('libpg-query');
   return { deps, devDeps };
 }
 

@@ -7,6 +7,19 @@ const DATABASE_DESCRIPTIONS = {
   none: 'None',
 } as const;
 
+const MINIMAL = { instructions: 'Measures texts with text_stats.', toolNames: ['text_stats'] };
+const MINIMAL_WITH_DATABASE = {
+  instructions: 'Measures texts with text_stats, and saves and searches notes with add_note and search_notes.',
+  toolNames: ['add_note', 'search_notes', 'text_stats'],
+};
+const RETAIL = {
+  instructions:
+    'Answers sales questions over the retail schema, limited to the store of the caller (head office sees every store). ' +
+    'Call get_table_schemas first, then execute_sales_query with one read-only SELECT; semantic_search_products finds ' +
+    'products by meaning; get_current_utc_date gives the current date for relative periods.',
+  toolNames: ['execute_sales_query', 'get_current_utc_date', 'get_table_schemas', 'semantic_search_products'],
+};
+
 /** Every decision the server templates branch on, named and made here rather than in EJS. */
 export function templateVariables(options: NormalizedNewMcpServiceOptions) {
   const hasHttp = options.transport !== 'stdio';
@@ -24,9 +37,7 @@ export function templateVariables(options: NormalizedNewMcpServiceOptions) {
     hasHttp,
     hasStdio,
     hasDatabase,
-    instructions: hasDatabase
-      ? 'Measures texts with text_stats, and saves and searches notes with add_note and search_notes.'
-      : 'Measures texts with text_stats.',
-    toolNames: (hasDatabase ? ['add_note', 'search_notes', 'text_stats'] : ['text_stats']).sort(),
+    preset: options.preset,
+    ...(options.preset === 'retail' ? RETAIL : hasDatabase ? MINIMAL_WITH_DATABASE : MINIMAL),
   };
 }

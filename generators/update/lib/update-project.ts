@@ -6,6 +6,7 @@ import { slipwayVersion } from '../../../packages/nx/src/package-paths.js';
 import type { RenderedFile } from '../../../packages/nx/src/render.js';
 import { ScratchTree } from '../../../packages/nx/src/scratch-tree.js';
 import type { RenderingApi, RenderingApiLoader } from '../../../packages/nx/src/slipway-versions.js';
+import { restoreTeamLayer } from '../../../packages/nx/src/team-layers.js';
 import { mergeThreeWay } from '../../../packages/nx/src/three-way-merge.js';
 
 export type UpdateOutcome = 'unchanged' | 'updated' | 'created' | 'removed' | 'merged' | 'conflict' | 'skipped';
@@ -29,11 +30,24 @@ export interface GenerationUpdate {
 
 const currentApi: RenderingApi = { slipwayVersion, captureRenders, generatorsByKey };
 
-async function render(api: RenderingApi, tree: Tree, key: string, record: GeneratorRecord, projectRoot: string): Promise<CapturedGeneration> {
+/**
+ * Re-renders a recorded generation in a scratch tree. For the base, the team layers are put back
+ * as they were recorded; for the new render they are as they are now.
+ */
+async function render(
+  api: RenderingApi,
+  tree: Tree,
+  key: string,
+  record: GeneratorRecord,
+  projectRoot: string,
+  asRecorded: boolean,
+): Promise<CapturedGeneration> {
   const load = api.generatorsByKey[key];
   if (!load) throw new Error(`@slipway/nx@${api.slipwayVersion} has no generator ${key}`);
   const generator = await load();
-  const captured = await api.captureRenders(() => generator(new ScratchTree(tree), { ...record.options, skipInstall: true }));
+  const scratch = new ScratchTree(tree);
+  if (asRecorded) for (const layer of record.layers ?? []) restoreTeamLayer(scratch, layer);
+  const captured = await api.captureRenders(() => generator(scratch, { ...record.options, skipInstall: true }));
   const mine = captured.find((c) => c.generator === key && c.projectRoot === projectRoot);
   if (!mine) throw new Error(`${key} rendered nothing for ${projectRoot}`);
   return mine;
@@ -98,12 +112,14 @@ export async function updateProject(
   const updates: GenerationUpdate[] = [];
   for (const [key, record] of Object.entries(answers?.records ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     if (!generatorsByKey[key]) continue;
-    const theirs = await render(currentApi, tree, key, record, projectRoot);
+    const theirs = await render(currentApi, tree, key, record, projectRoot, false);
     let base: CapturedGeneration | undefined;
     let twoWayReason: string | undefined = options.twoWay ? 'asked for with --twoWay' : undefined;
     if (!options.twoWay) {
       try {
-        base = record.version === slipwayVersion ? theirs : await render(await options.loadVersion(record.version), tree, key, record, projectRoot);
+        const sameLayers = (record.layers ?? []).every((l) => theirs.layers?.some((t) => t.path === l.path && t.hash === l.hash)) && (theirs.layers?.length ?? 0) === (record.layers?.length ?? 0);
+        const api = record.version === slipwayVersion ? currentApi : await options.loadVersion(record.version);
+        base = record.version === slipwayVersion && sameLayers ? theirs : await render(api, tree, key, record, projectRoot, true);
       } catch (error) {
         twoWayReason = `could not re-render @slipway/nx@${record.version}: ${(error as Error).message}`;
       }
@@ -130,6 +146,7 @@ export async function updateProject(
       version: slipwayVersion,
       options: record.options,
       ...(record.base !== undefined ? { base: record.base } : {}),
+      ...(theirs.layers && theirs.layers.length > 0 ? { layers: theirs.layers } : {}),
       files: hashes,
     });
     updates.push({ generator: key, fromVersion: record.version, files, ...(twoWayReason ? { twoWayReason } : {}) });

@@ -34,4 +34,22 @@ export {
   type ShutdownHook,
 } from './http/service.js';
 export type { ReadinessCheck } from './http/readiness.js';
+export {
+  authConfigSchema,
+  authOptionsFromConfig,
+  createBearerAuth,
+  createJwtVerifier,
+  protectedResourceMetadataUrl,
+  DEFAULT_ALGORITHMS,
+  InvalidTokenError,
+  VerifierUnavailableError,
+  type AuthConfig,
+  type AuthOptions,
+  type AuthOutcome,
+  type BearerAuth,
+  type JwtVerifierOptions,
+  type ProtectedResourceMetadata,
+  type TokenVerifier,
+} from './auth/index.js';
+export type { AuthInfo } from '@modelcontextprotocol/server';
 export { runStdio, type StdioServiceOptions } from './stdio.js';

@@ -1,7 +1,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
 
 /** Fixed route labels: the raw URL is never a label value (unbounded cardinality). */
-export const ROUTES = ['/mcp', '/healthz', '/readyz', '/metrics', 'other'] as const;
+export const ROUTES = ['/mcp', '/healthz', '/readyz', '/metrics', '/.well-known/oauth-protected-resource', 'other'] as const;
 export type RouteName = (typeof ROUTES)[number];
 export type ToolOutcome = 'success' | 'error';
 

@@ -19,6 +19,8 @@ export interface GeneratorRecord {
    * example `""` for workflows under the workspace's .github/).
    */
   readonly base?: string;
+  /** Team layers rendered on top of Slipway's templates, with the content hash that re-renders them. */
+  readonly layers?: ReadonlyArray<{ readonly path: string; readonly name: string; readonly version: string; readonly hash: string }>;
   /** Path (from the project root, or `base`) → content hash of what the generator last wrote. */
   readonly files: Readonly<Record<string, string>>;
 }

@@ -1,14 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Tree } from '@nx/devkit';
-import { readGeneratorRecord, writeGeneratorRecord } from './answers.js';
+import { readGeneratorRecord, writeGeneratorRecord, type GeneratorRecord } from './answers.js';
 import { slipwayVersion } from './package-paths.js';
-import { applyFiles, renderLayer, reportKeptFiles, type ApplyResult, type RenderedFile } from './render.js';
+import { applyFiles, overlay, packagedLayer, reportKeptFiles, type ApplyResult, type RenderedFile } from './render.js';
+import { teamLayers, teamTemplateSources } from './team-layers.js';
 
 export interface LayerGeneration {
   /** Answers-record key, e.g. `@slipway/nx:docker`. */
   readonly generator: string;
-  /** Template layer under templates/. */
-  readonly layer: string;
+  /** Template layer under templates/, or layers rendered bottom-up, later ones overriding by output path (a preset on the server layer). */
+  readonly layer: string | readonly string[];
   /** The project whose answers record holds this generation. */
   readonly projectRoot: string;
   /** Where the files go, relative to the workspace root (default: the project root). */
@@ -28,6 +29,8 @@ export interface CapturedGeneration {
   readonly base: string;
   readonly options: Readonly<Record<string, unknown>>;
   readonly files: readonly RenderedFile[];
+  /** Team layers the render used. */
+  readonly layers?: GeneratorRecord['layers'];
 }
 
 const captureSink = new AsyncLocalStorage<CapturedGeneration[]>();
@@ -50,10 +53,14 @@ export async function captureRenders(run: () => Promise<unknown>): Promise<Captu
  */
 export function generateLayer(tree: Tree, generation: LayerGeneration): ApplyResult {
   const base = generation.base ?? generation.projectRoot;
-  const files = [...renderLayer(generation.layer, generation.variables), ...(generation.extraFiles ?? [])];
+  const layers = typeof generation.layer === 'string' ? [generation.layer] : generation.layer;
+  // The team's layers go on top of ours, file by file.
+  const teams = teamLayers(tree);
+  const stack = [...layers.map(packagedLayer), ...teamTemplateSources(tree, teams, layers)];
+  const files = [...overlay(stack, generation.variables), ...(generation.extraFiles ?? [])];
   const sink = captureSink.getStore();
   if (sink) {
-    sink.push({ generator: generation.generator, projectRoot: generation.projectRoot, base, options: generation.options, files });
+    sink.push({ generator: generation.generator, projectRoot: generation.projectRoot, base, options: generation.options, files, layers: teams });
     return { hashes: {}, outcomes: files.map((f) => ({ path: f.path, outcome: 'created' as const })) };
   }
   const previous = readGeneratorRecord(tree, generation.projectRoot, generation.generator);
@@ -63,6 +70,7 @@ export function generateLayer(tree: Tree, generation: LayerGeneration): ApplyRes
     version: slipwayVersion,
     options: generation.options,
     ...(base !== generation.projectRoot ? { base } : {}),
+    ...(teams.length > 0 ? { layers: teams } : {}),
     files: result.hashes,
   });
   return result;

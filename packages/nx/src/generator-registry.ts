@@ -8,4 +8,8 @@ export type GeneratorFunction = (tree: Tree, options: Record<string, unknown>) =
  */
 export const generatorsByKey: Readonly<Record<string, () => Promise<GeneratorFunction>>> = {
   '@slipway/nx:new-mcp-service': async () => (await import('../../../generators/new-mcp-service/generator.js')).default as GeneratorFunction,
+  '@slipway/nx:docker': async () => (await import('../../../generators/docker/generator.js')).default as GeneratorFunction,
+  '@slipway/nx:compose': async () => (await import('../../../generators/compose/generator.js')).default as GeneratorFunction,
+  '@slipway/nx:k8s': async () => (await import('../../../generators/k8s/generator.js')).default as GeneratorFunction,
+  '@slipway/nx:azure': async () => (await import('../../../generators/azure/generator.js')).default as GeneratorFunction,
 };

@@ -17,10 +17,13 @@ export interface RenderedFile {
  * `layer.json` beside a layer's files. Paths ending in `/` match a whole folder.
  * - `writeOnce`: output paths the user owns after the first render.
  * - `when`: template path → name of a boolean template variable; the file is rendered only when it is true.
+ * - `omits`: for a layer rendered on top of others (renderLayers), output paths of the layers below
+ *   that this one leaves out.
  */
 interface LayerManifest {
   readonly writeOnce?: readonly string[];
   readonly when?: Readonly<Record<string, string>>;
+  readonly omits?: readonly string[];
 }
 
 const MANIFEST = 'layer.json';
@@ -36,6 +39,43 @@ function listFiles(dir: string): string[] {
       const full = join(dir, entry);
       return statSync(full).isDirectory() ? listFiles(full) : [full];
     });
+}
+
+/** Where a layer's templates come from: this package's templates/, or a team's folder in the workspace. */
+export interface TemplateSource {
+  /** For messages, e.g. `templates/server` or `tools/slipway/templates/server`. */
+  readonly label: string;
+  /** Template paths relative to the layer folder, sorted, `layer.json` included when present. */
+  readonly paths: () => string[];
+  readonly read: (path: string) => string;
+}
+
+/** A layer shipped with this package, read from disk. */
+export function packagedLayer(layer: string): TemplateSource {
+  const dir = join(templatesRoot, layer);
+  return {
+    label: `templates/${layer}`,
+    paths: () => listFiles(dir).map((file) => relative(dir, file).split(sep).join('/')),
+    read: (path) => readFileSync(join(dir, path), 'utf8'),
+  };
+}
+
+/** A layer kept in the workspace (a team layer), read through the Tree; undefined when the folder is absent. */
+export function workspaceLayer(tree: Tree, dir: string): TemplateSource | undefined {
+  if (!tree.exists(dir) || tree.isFile(dir)) return undefined;
+  const walk = (rel: string): string[] =>
+    tree
+      .children(rel ? `${dir}/${rel}` : dir)
+      .sort()
+      .flatMap((child) => {
+        const path = rel ? `${rel}/${child}` : child;
+        return tree.isFile(`${dir}/${path}`) ? [path] : walk(path);
+      });
+  return { label: dir, paths: () => walk(''), read: (path) => tree.read(`${dir}/${path}`, 'utf-8') ?? '' };
+}
+
+function manifestOf(source: TemplateSource, paths: readonly string[]): LayerManifest {
+  return paths.includes(MANIFEST) ? (JSON.parse(source.read(MANIFEST)) as LayerManifest) : {};
 }
 
 /**
@@ -61,34 +101,59 @@ function outputPath(templatePath: string, vars: Readonly<Record<string, unknown>
 }
 
 /**
- * Renders a template layer (`templates/<layer>/`) with the given variables. EJS only
- * substitutes and branches; every decision with a name is made in TypeScript beforehand.
+ * Renders one layer with the given variables. EJS only substitutes and branches; every decision
+ * with a name is made in TypeScript beforehand.
  */
-export function renderLayer(layer: string, vars: Readonly<Record<string, unknown>>): RenderedFile[] {
-  const layerDir = join(templatesRoot, layer);
-  const manifestPath = join(layerDir, MANIFEST);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as LayerManifest;
+function renderSource(source: TemplateSource, vars: Readonly<Record<string, unknown>>): { manifest: LayerManifest; files: RenderedFile[] } {
+  const paths = source.paths();
+  const manifest = manifestOf(source, paths);
   const when = manifest.when ?? {};
-  return listFiles(layerDir)
-    .map((file) => relative(layerDir, file).split(sep).join('/'))
+  const files = paths
     .filter((templatePath) => templatePath !== MANIFEST)
     .filter((templatePath) => {
       const condition = matches(Object.keys(when), templatePath);
       if (condition === undefined) return true;
       const flag = vars[when[condition]!];
       if (typeof flag !== 'boolean') {
-        throw new Error(`templates/${layer}/${MANIFEST}: condition "${when[condition]}" is not a boolean template variable`);
+        throw new Error(`${source.label}/${MANIFEST}: condition "${when[condition]}" is not a boolean template variable`);
       }
       return flag;
     })
     .map((templatePath) => {
-      const source = readFileSync(join(layerDir, templatePath), 'utf8');
-      const content = templatePath.endsWith('.ejs')
-        ? ejs.render(source, { ...vars }, { filename: join(layerDir, templatePath) })
-        : source;
+      const text = source.read(templatePath);
+      const content = templatePath.endsWith('.ejs') ? ejs.render(text, { ...vars }, { filename: `${source.label}/${templatePath}` }) : text;
       const path = outputPath(templatePath, vars);
       return { path, content, writeOnce: matches(manifest.writeOnce ?? [], path) !== undefined };
     });
+  return { manifest, files };
+}
+
+/** Renders a layer shipped with this package (`templates/<layer>/`). */
+export function renderLayer(layer: string, vars: Readonly<Record<string, unknown>>): RenderedFile[] {
+  return renderSource(packagedLayer(layer), vars).files;
+}
+
+/**
+ * Renders layers bottom-up into one set of files: a later layer's file replaces an earlier one
+ * with the same output path, and its `omits` drop earlier files. A path any layer marks
+ * write-once stays write-once. Paths keep the order in which they first appear, so the result
+ * (and a re-run) is deterministic.
+ */
+export function overlay(stack: readonly TemplateSource[], vars: Readonly<Record<string, unknown>>): RenderedFile[] {
+  const byPath = new Map<string, RenderedFile>();
+  const writeOnce: string[] = [];
+  for (const source of stack) {
+    const { manifest, files } = renderSource(source, vars);
+    for (const path of [...byPath.keys()]) if (matches(manifest.omits ?? [], path) !== undefined) byPath.delete(path);
+    for (const file of files) byPath.set(file.path, file);
+    writeOnce.push(...(manifest.writeOnce ?? []));
+  }
+  return [...byPath.values()].map((f) => (f.writeOnce || matches(writeOnce, f.path) === undefined ? f : { ...f, writeOnce: true }));
+}
+
+/** Layers shipped with this package, rendered bottom-up (see overlay). */
+export function renderLayers(layers: readonly string[], vars: Readonly<Record<string, unknown>>): RenderedFile[] {
+  return overlay(layers.map(packagedLayer), vars);
 }
 
 export type FileOutcome =

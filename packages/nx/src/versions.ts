@@ -14,6 +14,8 @@ export const versions = {
   '@electric-sql/pglite': '0.5.14',
   '@electric-sql/pglite-pgvector': '0.0.15',
   pg: '8.23.1',
+  // The real PostgreSQL parser (WebAssembly): the retail preset's read-only SQL guard.
+  'libpg-query': '18.1.5',
   zod: '4.6.7',
   typescript: '5.9.3',
   vitest: '4.1.12',
@@ -65,3 +67,69 @@ export const ciTools = {
   /** PostgreSQL with pgvector for tests in CI. */
   postgresImage: 'pgvector/pgvector:0.8.6-pg17-bookworm',
 } as const;
+
+/**
+ * Container images the docker and compose generators pin: the tag says what it is, the digest (the
+ * multi-arch index digest) makes it immutable. Bump tag and digest together; nothing else repeats them.
+ * The digests were cross-checked in several independent public repositories, not against the registry
+ * itself (it is not reachable from the machines that built Slipway).
+ */
+export interface PinnedImage {
+  /** Repository as written in FROM/image, e.g. `node` or `pgvector/pgvector`. */
+  readonly name: string;
+  readonly tag: string;
+  readonly digest: `sha256:${string}`;
+}
+
+/** Node LTS base images the generated Dockerfile can build on, by major line (`--nodeVersion`). */
+export const nodeBaseImages = {
+  // Node 22.23.3 when pinned (2026-09); maintenance LTS until 2027-04-30.
+  '22': { name: 'node', tag: '22-bookworm-slim', digest: 'sha256:43ac6c60b8f89723f746e8a92ce91abd5017e627ce1ddfe4238355d3a30b772c' },
+  // Node 24.21.0 when pinned; active LTS until 2026-10, maintenance until 2028-04-30.
+  '24': { name: 'node', tag: '24-bookworm-slim', digest: 'sha256:0e0ff40c39bc087845bfb27465a0df4ea419520094bc35842ff83dd8cbe6f9b6' },
+} as const satisfies Record<string, PinnedImage>;
+
+export type NodeLine = keyof typeof nodeBaseImages;
+
+/** Node 22: the oldest maintained LTS that meets the services' `engines` (>=20.19); Node 20 reached end of life on 2026-04-30. */
+export const defaultNodeLine: NodeLine = '22';
+
+/** Images of the compose stacks: database, cache and monitoring. */
+export const containerImages = {
+  postgres: { name: 'pgvector/pgvector', tag: '0.8.6-pg17-bookworm', digest: 'sha256:cf134a767f474095eeba57e0117be8e568e011a63f33fbf252f14c9b760f8e6f' },
+  redis: { name: 'redis', tag: '7.4.2-alpine', digest: 'sha256:02419de7eddf55aa5bcf49efb74e88fa8d931b4d77c07eff8a6b2144472b6952' },
+  prometheus: { name: 'prom/prometheus', tag: 'v3.15.0', digest: 'sha256:efd719c99d83b060d9daefdcf00360461adf279f45ef5391f8d111892118753e' },
+  grafana: { name: 'grafana/grafana', tag: '13.2.2', digest: 'sha256:ac461fb352abc50da10a51c7d02462e9c05488f11f53f14b3ad79a8145f638a0' },
+} as const satisfies Record<string, PinnedImage>;
+
+/** `name:tag@sha256:…`, the form FROM lines and compose `image:` keys use. */
+export function imageReference(image: PinnedImage): string {
+  return `${image.name}:${image.tag}@${image.digest}`;
+}
+
+/**
+ * Azure Resource Manager API versions the azure generator writes into Bicep. Each (but Microsoft.Network,
+ * which is not vendored) has a schema in ../shared/schemas/arm (see its PROVENANCE.md), which
+ * tools/validators/bicep.ts checks resource bodies against; bump a version only to one that has a schema.
+ */
+export const azureApiVersions = {
+  containerApps: '2026-01-01',
+  postgres: '2025-08-01',
+  keyVault: '2026-02-01',
+  containerRegistry: '2025-11-01',
+  managedIdentity: '2024-11-30',
+  roleAssignments: '2022-04-01',
+  logAnalytics: '2025-07-01',
+  applicationInsights: '2020-02-02',
+  virtualNetworks: '2024-05-01',
+  privateDnsZones: '2024-06-01',
+} as const;
+
+/** Azure Database for PostgreSQL major version; pgvector is on its `azure.extensions` allow-list. */
+export const azurePostgresVersion = '16';
+
+/**
+ * What a new Container App runs until the first real image is pushed (Microsoft's quickstart image,
+ * published only as `latest`); main.bicep switches to the service's image as soon as one is given.
+ */
+export const containerAppsPlaceholderImage = 'mcr.microsoft.com/k8se/quickstart:latest';

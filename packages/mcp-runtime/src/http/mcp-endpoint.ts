@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
   createMcpHandler,
   isJsonContentType,
   isLegacyRequest,
@@ -8,9 +9,10 @@ import {
   validateOriginHeader,
   type McpServerFactory,
 } from '@modelcontextprotocol/server';
+import type { BearerAuth } from '../auth/bearer.js';
 import { REQUEST_ID_HEADER } from '../server-factory.js';
 import { readBoundedBody } from './request-body.js';
-import { sendJsonRpcError } from './responses.js';
+import { sendJson, sendJsonRpcError } from './responses.js';
 
 export interface McpEndpointOptions {
   factory: McpServerFactory;
@@ -24,6 +26,8 @@ export interface McpEndpointOptions {
    * Default true.
    */
   jsonResponses?: boolean;
+  /** When set, every /mcp request needs a valid bearer token; its AuthInfo reaches the handlers. */
+  auth?: BearerAuth;
   onerror: (error: Error) => void;
 }
 
@@ -144,7 +148,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   const legacyOptions = { maxRequestBodySize: maxRequestBodyBytes };
 
   /** 2025-era serving with a JSON answer: a stateless transport with enableJsonResponse. */
-  async function serveLegacyAsJson(request: Request, parsedBody: unknown): Promise<Response> {
+  async function serveLegacyAsJson(request: Request, parsedBody: unknown, authInfo: AuthInfo | undefined): Promise<Response> {
     const server = await factory({ era: 'legacy', requestInfo: request });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -158,7 +162,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     };
     request.signal.addEventListener('abort', teardown, { once: true });
     try {
-      return await transport.handleRequest(request, { parsedBody });
+      return await transport.handleRequest(request, { parsedBody, ...(authInfo !== undefined && { authInfo }) });
     } finally {
       request.signal.removeEventListener('abort', teardown);
       teardown();
@@ -172,6 +176,17 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     if (origin !== undefined) {
       const originError = checkOrigin(origin);
       if (originError !== undefined) return sendJsonRpcError(res, 403, JSON_RPC_SERVER_ERROR, originError);
+    }
+
+    // Before the body is read: an unauthenticated client gets the challenge and costs nothing more.
+    let authInfo: AuthInfo | undefined;
+    if (options.auth !== undefined) {
+      const outcome = await options.auth.authenticate(req.headers.authorization);
+      if (!outcome.ok) {
+        for (const [name, value] of Object.entries(outcome.headers)) res.setHeader(name, value);
+        return sendJson(res, outcome.status, outcome.body);
+      }
+      authInfo = outcome.authInfo;
     }
 
     const method = req.method ?? 'GET';
@@ -217,7 +232,9 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       jsonAnswerable(parsedBody, streamingTools) &&
       (await isLegacyRequest(request, parsedBody, legacyOptions))
     ) {
-      response = await serveLegacyAsJson(request, parsedBody);
+      response = await serveLegacyAsJson(request, parsedBody, authInfo);
+    } else if (authInfo !== undefined) {
+      response = await handler.fetch(request, { authInfo, ...(parsedBody !== undefined && { parsedBody }) });
     } else {
       response = await handler.fetch(request, parsedBody === undefined ? undefined : { parsedBody });
     }

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
+import { createBearerAuth, type BearerAuth } from '../auth/bearer.js';
+import type { AuthOptions } from '../auth/types.js';
 import type { BaseConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { ServiceMetrics, type RouteName } from '../metrics.js';
@@ -49,6 +51,12 @@ export interface HttpServiceOptions {
   /** Answer 2025-era requests to non-streaming tools with JSON instead of SSE. Default true. */
   jsonResponses?: boolean;
   timeouts?: HttpServiceTimeouts;
+  /**
+   * OAuth 2.1 resource server: /mcp requires a bearer JWT verified against the issuer's JWKS, the
+   * RFC 9728 metadata is served under /.well-known/oauth-protected-resource, and tools see the
+   * verified token as `ctx.authInfo`. Build it from env with `authOptionsFromConfig`.
+   */
+  auth?: AuthOptions;
 }
 
 export interface RunningService {
@@ -71,10 +79,13 @@ const ROUTE_BY_PATH: ReadonlyMap<string, RouteName> = new Map<string, RouteName>
 const HEALTHY = JSON.stringify({ status: 'ok' });
 const DRAIN_POLL_MS = 50;
 
-function routeOf(url: string | undefined): RouteName {
+function routeOf(url: string | undefined, auth: BearerAuth | undefined): RouteName {
   if (url === undefined) return 'other';
   const query = url.indexOf('?');
-  return ROUTE_BY_PATH.get(query === -1 ? url : url.slice(0, query)) ?? 'other';
+  const path = query === -1 ? url : url.slice(0, query);
+  const route = ROUTE_BY_PATH.get(path);
+  if (route !== undefined) return route;
+  return auth?.metadataPaths.has(path) ? '/.well-known/oauth-protected-resource' : 'other';
 }
 
 function formatUrl(host: string, port: number): string {
@@ -95,6 +106,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const logger = options.logger ?? createLogger({ name: info.name, level: config.LOG_LEVEL });
   const metrics = config.METRICS_ENABLED ? new ServiceMetrics() : undefined;
   const built = buildServerFactory(info, options.capabilities, { logger, ...(metrics && { metrics }) });
+  const auth = options.auth === undefined ? undefined : createBearerAuth(options.auth);
   const mcp = createMcpEndpoint({
     factory: built.factory,
     streamingTools: built.streamingTools,
@@ -102,6 +114,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     allowedOrigins: config.ALLOWED_ORIGINS,
     maxRequestBodyBytes: config.MAX_REQUEST_BODY_BYTES,
     ...(options.jsonResponses !== undefined && { jsonResponses: options.jsonResponses }),
+    ...(auth !== undefined && { auth }),
     onerror: (error) => logger.debug({ err: error }, 'mcp request rejected or failed'),
   });
   const readiness = options.readiness ?? {};
@@ -137,6 +150,10 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
         return serveReadiness(res);
       case '/metrics':
         return serveMetrics(res);
+      case '/.well-known/oauth-protected-resource':
+        // A public document: any origin may read it (browser-based MCP clients discover the AS here).
+        res.setHeader('access-control-allow-origin', '*');
+        return sendJson(res, 200, auth?.metadata);
       default:
         return sendJson(res, 404, { error: 'not_found' });
     }
@@ -145,7 +162,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const requestId = requestIdFrom(req.headers['x-request-id']);
-    const route = routeOf(req.url);
+    const route = routeOf(req.url, auth);
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
     inFlight.add(res);
@@ -178,7 +195,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   });
   const port = (server.address() as AddressInfo).port;
   const url = formatUrl(config.HOST, port);
-  logger.info({ url, mcp: `${url}/mcp` }, 'listening');
+  logger.info({ url, mcp: `${url}/mcp`, ...(auth && { auth: { resource: auth.metadata.resource, metadata: auth.metadataUrl } }) }, 'listening');
 
   let closing: Promise<void> | undefined;
   const handleSignals = options.handleSignals ?? true;

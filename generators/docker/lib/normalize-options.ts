@@ -1,0 +1,46 @@
+import type { Tree } from '@nx/devkit';
+import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
+import { resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
+import { defaultNodeLine, nodeBaseImages, type NodeLine } from '../../../packages/nx/src/versions.js';
+import type { ParsedDockerOptions } from '../schema.js';
+
+export const GENERATOR = '@slipway/nx:docker';
+
+/**
+ * What the answers record keeps: enough to render the same files again. `port` and `healthPath` are
+ * kept only when they were chosen (or, for an adopted project, when there is nothing else to read
+ * them from), so that a Slipway service's Dockerfile follows the service when its port changes.
+ */
+export type NormalizedDockerOptions = {
+  readonly project: string;
+  readonly nodeVersion: NodeLine;
+  readonly port?: number;
+  readonly healthPath?: string;
+};
+
+export interface DockerGeneration {
+  readonly options: NormalizedDockerOptions;
+  readonly target: DeployTarget;
+}
+
+function isNodeLine(value: unknown): value is NodeLine {
+  return typeof value === 'string' && Object.hasOwn(nodeBaseImages, value);
+}
+
+/** Options given now win; then what was recorded last time; then what the project itself says. */
+export function normalizeOptions(tree: Tree, parsed: ParsedDockerOptions): DockerGeneration {
+  const located = resolveDeployTarget(tree, 'docker', parsed.project);
+  const previous = readGeneratorRecord(tree, located.root, GENERATOR)?.options ?? {};
+  const port = parsed.port ?? (typeof previous['port'] === 'number' ? previous['port'] : undefined);
+  const healthPath = parsed.healthPath ?? (typeof previous['healthPath'] === 'string' ? previous['healthPath'] : undefined);
+  const target = resolveDeployTarget(tree, 'docker', parsed.project, { port, healthPath });
+  return {
+    target,
+    options: {
+      project: target.project,
+      nodeVersion: parsed.nodeVersion ?? (isNodeLine(previous['nodeVersion']) ? previous['nodeVersion'] : defaultNodeLine),
+      ...(port !== undefined || !target.managed ? { port: target.port } : {}),
+      ...(healthPath !== undefined ? { healthPath } : {}),
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { Tree } from '@nx/devkit';
+import { resolveDeployTarget } from '../../../packages/nx/src/deploy-target.js';
+import { serviceNameProblems } from '../../../packages/nx/src/names.js';
+import { OptionsError } from '../../../packages/nx/src/options.js';
+import type { ParsedGithubActionsOptions } from '../schema.js';
+import { resolveDelivery, type Delivery } from './delivery.js';
+
+export const GENERATOR = '@slipway/nx:github-actions';
+
+/** How the workflows authenticate to the registry, decided from its host. */
+export type RegistryKind = 'ghcr' | 'acr' | 'other';
+
+/** Options after defaults and workspace look-ups: what the generator and the answers record use. */
+export interface NormalizedGithubActionsOptions {
+  readonly project: string;
+  readonly registry: string;
+  readonly azure: boolean;
+  readonly environments: readonly string[];
+}
+
+export interface GithubActionsContext {
+  readonly options: NormalizedGithubActionsOptions;
+  readonly delivery: Delivery;
+  readonly registryKind: RegistryKind;
+}
+
+export function registryKind(registry: string): RegistryKind {
+  const host = registry.split('/')[0]!;
+  if (host === 'ghcr.io') return 'ghcr';
+  return host.endsWith('.azurecr.io') ? 'acr' : 'other';
+}
+
+/** The project name becomes a workflow file name, job concurrency groups and the Container App name. */
+export function assertDeployableName(generator: string, project: string): void {
+  const problems = serviceNameProblems(project);
+  if (problems.length > 0) {
+    throw new OptionsError(
+      `Invalid options for ${generator}; nothing was written.\n  --project: "${project}" ${problems.join('; ')}; it names the Container App and the pipeline files, so rename the Nx project.`,
+    );
+  }
+}
+
+export function normalizeOptions(tree: Tree, parsed: ParsedGithubActionsOptions): GithubActionsContext {
+  const target = resolveDeployTarget(tree, 'github-actions', parsed.project);
+  assertDeployableName(GENERATOR, target.project);
+  const options: NormalizedGithubActionsOptions = {
+    project: target.project,
+    registry: parsed.registry,
+    azure: parsed.azure,
+    environments: parsed.environments,
+  };
+  return {
+    options,
+    delivery: resolveDelivery(tree, 'github-actions', target, parsed.environments, parsed.azure),
+    registryKind: registryKind(parsed.registry),
+  };
+}

@@ -1,0 +1,49 @@
+import { ciTools, githubActions } from '../../../packages/nx/src/versions.js';
+import { scriptVariables, TEST_DATABASE, variablePrefix } from './delivery.js';
+import type { GithubActionsContext } from './normalize-options.js';
+
+/** One deploy job of the delivery workflow, in deployment order. */
+export interface DeployJob {
+  readonly id: string;
+  readonly environment: string;
+  /** Every job whose outputs it reads must be listed: the needs context holds direct dependencies only. */
+  readonly needs: readonly string[];
+  readonly resourceGroup: string;
+}
+
+/** Every decision the github templates branch on, named and made here rather than in EJS. */
+export function templateVariables({ options, delivery, registryKind }: GithubActionsContext) {
+  const { project } = delivery;
+  const registryHost = options.registry.split('/')[0]!;
+  const prefix = variablePrefix(project);
+  const deployJobs: DeployJob[] = (options.azure ? delivery.environments : []).map((environment, index) => ({
+    id: `deploy-${environment.name}`,
+    environment: environment.name,
+    needs: index === 0 ? ['build', 'scan'] : ['build', 'scan', `deploy-${delivery.environments[index - 1]!.name}`],
+    resourceGroup: environment.resourceGroup,
+  }));
+  return {
+    ...scriptVariables(delivery),
+    projectRoot: delivery.root,
+    workflowFile: `.github/workflows/${project}-delivery.yml`,
+    actions: githubActions,
+    tools: ciTools,
+    testDatabase: TEST_DATABASE,
+    dockerfile: delivery.dockerfile,
+    buildContext: delivery.buildContext,
+    triggerPaths: delivery.triggerPaths,
+    registryIsGhcr: registryKind === 'ghcr',
+    registryIsAcr: registryKind === 'acr',
+    registryIsOther: registryKind === 'other',
+    registryHost,
+    /** Bare ghcr.io: the image goes under the repository owner, lowercased at run time (`ghcr.io/<owner>/<project>`). */
+    imageUnderOwner: options.registry === 'ghcr.io',
+    imageName: `${options.registry}/${project}`,
+    acrName: registryHost.split('.')[0]!,
+    azure: options.azure,
+    deployJobs,
+    resourceGroupVariable: `${prefix}_RESOURCE_GROUP`,
+    containerAppVariable: `${prefix}_CONTAINER_APP`,
+    containerApp: delivery.containerApp,
+  };
+}

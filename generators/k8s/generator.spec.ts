@@ -1,0 +1,256 @@
+import { addProjectConfiguration, readJson, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { parseAllDocuments } from 'yaml';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
+import { validateFiles } from '../../tools/validators/index.js';
+import { kubernetesValidator, renderKustomizations } from '../../tools/validators/kubernetes.js';
+import newMcpServiceGenerator from '../new-mcp-service/generator.js';
+import type { NewMcpServiceSchema } from '../new-mcp-service/schema.js';
+import generator from './generator.js';
+import type { K8sSchema } from './schema.js';
+
+const DIR = 'deploy/k8s';
+
+function snapshotTree(tree: Tree): Map<string, string> {
+  const files = new Map<string, string>();
+  const visit = (dir: string): void => {
+    for (const child of tree.children(dir)) {
+      const path = dir ? `${dir}/${child}` : child;
+      if (tree.isFile(path)) files.set(path, tree.read(path, 'utf-8')!);
+      else visit(path);
+    }
+  };
+  visit('');
+  return files;
+}
+
+/** The generated manifests, by path relative to the project root. */
+function manifests(tree: Tree, root: string): Map<string, string> {
+  return new Map([...snapshotTree(tree)].filter(([p]) => p.startsWith(`${root}/${DIR}/`)).map(([p, t]) => [p.slice(root.length + 1), t]));
+}
+
+async function service(tree: Tree, options: Partial<NewMcpServiceSchema> = {}): Promise<void> {
+  await newMcpServiceGenerator(tree, { name: 'orders', skipInstall: true, ...options });
+}
+
+async function rendered(tree: Tree, root: string, overlay: string): Promise<Array<Record<string, any>>> {
+  const files = manifests(tree, root);
+  const { documents, problems } = await renderKustomizations(files);
+  expect(problems).toEqual([]);
+  return documents.filter((d) => d.source === `${DIR}/overlays/${overlay}`).map((d) => d.doc as Record<string, any>);
+}
+
+const byKind = (docs: Array<Record<string, any>>, kind: string) => docs.find((d) => d['kind'] === kind)!;
+
+describe('k8s', () => {
+  let tree: Tree;
+
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace();
+  });
+
+  it('writes a kustomize base and three overlays that pass the Kubernetes validator', async () => {
+    await service(tree, { database: 'postgres' });
+    await generator(tree, { project: 'orders' });
+    const files = manifests(tree, 'services/orders');
+    expect([...files.keys()].sort()).toEqual(
+      [
+        'README.md',
+        'base/hpa.yaml',
+        'base/kustomization.yaml',
+        'base/networkpolicy.yaml',
+        'base/pdb.yaml',
+        'base/service.yaml',
+        'base/serviceaccount.yaml',
+        'base/workload.yaml',
+        'overlays/dev/kustomization.yaml',
+        'overlays/prod/kustomization.yaml',
+        'overlays/staging/kustomization.yaml',
+      ].map((f) => `${DIR}/${f}`),
+    );
+    // Every validator registered for the k8s layer: kustomize + kubernetes-models + strict schema, and yamllint.
+    expect(await validateFiles('k8s', files)).toEqual([]);
+    for (const text of files.values()) expect(text).not.toMatch(/kind:\s*SecurityContext/);
+  });
+
+  it('renders a hardened pod: security contexts, probes, secrets by reference, drain time', async () => {
+    await service(tree, { database: 'postgres' });
+    await generator(tree, { project: 'orders' });
+    const prod = await rendered(tree, 'services/orders', 'prod');
+    const deployment = byKind(prod, 'Deployment');
+    expect(deployment.metadata.namespace).toBe('orders-prod');
+    const pod = deployment.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    const [container] = pod.containers;
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(container.startupProbe.httpGet.path).toBe('/healthz');
+    expect(container.env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'orders-database', key: 'DATABASE_URL' } } }]);
+    expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(10 + 5);
+    expect(container.resources.limits).toEqual({ cpu: '1', memory: '512Mi' });
+    expect(container.image).toBe('registry.example.com/orders:0.1.0');
+    expect(prod.some((d) => d['kind'] === 'Secret')).toBe(false);
+    // The ConfigMap name is hashed, and the Deployment follows it.
+    const configMap = byKind(prod, 'ConfigMap');
+    expect(container.envFrom[0].configMapRef.name).toBe(configMap.metadata.name);
+    expect(configMap.data).toMatchObject({ PORT: '3000', HOST: '0.0.0.0', LOG_LEVEL: 'info' });
+    expect(configMap.data.ALLOWED_HOSTS.split(',')).toEqual(
+      expect.arrayContaining(['orders', 'orders.orders-prod', 'orders.orders-prod.svc', 'orders.orders-prod.svc.cluster.local']),
+    );
+    expect(byKind(prod, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+  });
+
+  it('overlays patch replicas, resources, autoscaling bounds and namespace', async () => {
+    await service(tree);
+    await generator(tree, { project: 'orders', replicas: 4, namespace: 'shop' });
+    const dev = await rendered(tree, 'services/orders', 'dev');
+    const prod = await rendered(tree, 'services/orders', 'prod');
+    expect(byKind(dev, 'Deployment').spec.replicas).toBe(1);
+    expect(byKind(dev, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 1, maxReplicas: 2 });
+    expect(byKind(dev, 'Deployment').metadata.namespace).toBe('shop-dev');
+    expect(byKind(dev, 'ConfigMap').data.LOG_LEVEL).toBe('debug');
+    expect(byKind(prod, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 4, maxReplicas: 12 });
+    const hpa = byKind(prod, 'HorizontalPodAutoscaler');
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec.metrics.map((m: any) => m.resource.name)).toEqual(['cpu', 'memory']);
+  });
+
+  it('limits the network: in from the ingress namespace and Prometheus, out to DNS, HTTPS and the database', async () => {
+    await service(tree, { database: 'pglite' });
+    await generator(tree, { project: 'orders', ingressNamespace: 'traefik' });
+    const policy = byKind(await rendered(tree, 'services/orders', 'staging'), 'NetworkPolicy');
+    expect(policy.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }]);
+    expect(policy.spec.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+      { ports: [{ protocol: 'TCP', port: 443 }] },
+      { ports: [{ protocol: 'TCP', port: 5432 }] },
+    ]);
+  });
+
+  it('database none: no DATABASE_URL and no database egress', async () => {
+    await service(tree, { database: 'none' });
+    await generator(tree, { project: 'orders' });
+    const docs = await rendered(tree, 'services/orders', 'dev');
+    expect(byKind(docs, 'Deployment').spec.template.spec.containers[0].env).toBeUndefined();
+    expect(JSON.stringify(byKind(docs, 'NetworkPolicy'))).not.toContain('5432');
+  });
+
+  it.each(['canary', 'blue-green'] as const)('%s: an Argo Rollout gated on a Prometheus query, valid for the validator', async (strategy) => {
+    await service(tree, { database: 'postgres' });
+    await generator(tree, { project: 'orders', progressiveDelivery: strategy });
+    const files = manifests(tree, 'services/orders');
+    expect(await validateFiles('k8s', files)).toEqual([]);
+    const prod = await rendered(tree, 'services/orders', 'prod');
+    expect(prod.some((d) => d['kind'] === 'Deployment')).toBe(false);
+    const rollout = byKind(prod, 'Rollout');
+    expect(rollout.spec.replicas).toBe(3);
+    expect(rollout.spec.template.spec.containers[0].envFrom[0].configMapRef.name).toBe(byKind(prod, 'ConfigMap').metadata.name);
+    expect(byKind(prod, 'HorizontalPodAutoscaler').spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'orders' });
+    const template = byKind(prod, 'AnalysisTemplate');
+    const metric = template.spec.metrics[0];
+    expect(metric.provider.prometheus.query).toContain('http_requests_total');
+    expect(metric.provider.prometheus.query).toContain('status!~"5.."');
+    expect(metric.successCondition).toContain('result[0]');
+    expect(byKind(prod, 'PodMonitor').spec.podTargetLabels).toEqual(['rollouts-pod-template-hash']);
+    if (strategy === 'canary') {
+      expect(rollout.spec.strategy.canary.analysis.templates).toEqual([{ templateName: 'orders-success-rate' }]);
+    } else {
+      expect(rollout.spec.strategy.blueGreen).toMatchObject({ activeService: 'orders', previewService: 'orders-preview' });
+      expect(prod.filter((d) => d['kind'] === 'Service').map((s) => s.metadata.name)).toEqual(['orders', 'orders-preview']);
+      expect(byKind(prod, 'ConfigMap').data.ALLOWED_HOSTS).toContain('orders-preview.orders-prod.svc');
+    }
+  });
+
+  it('adopts a plain Node project with build and start scripts', async () => {
+    addProjectConfiguration(tree, 'legacy', { root: 'apps/legacy' });
+    tree.write('apps/legacy/package.json', JSON.stringify({ name: 'legacy', version: '2.3.4', scripts: { build: 'tsc', start: 'node dist/server.js' } }));
+    await generator(tree, { project: 'legacy', port: 8080, image: 'myregistry.azurecr.io/legacy' });
+    const files = manifests(tree, 'apps/legacy');
+    expect(await kubernetesValidator.validate(files)).toEqual([]);
+    const docs = await rendered(tree, 'apps/legacy', 'prod');
+    const container = byKind(docs, 'Deployment').spec.template.spec.containers[0];
+    expect(container.ports[0].containerPort).toBe(8080);
+    expect(container.image).toBe('myregistry.azurecr.io/legacy:2.3.4');
+    // Adopted projects without a /readyz get the health path for readiness.
+    expect(container.readinessProbe.httpGet.path).toBe('/healthz');
+    expect(container.env).toBeUndefined();
+    expect(readJson<AnswersFile>(tree, `apps/legacy/${answersFileName}`).records['@slipway/nx:k8s']?.options).toMatchObject({ port: 8080, database: 'none' });
+  });
+
+  it('keeps a manifest that already exists and reports the conflict', async () => {
+    await service(tree);
+    tree.write(`services/orders/${DIR}/base/service.yaml`, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: mine\n');
+    const warnings: string[] = [];
+    const { logger } = await import('@nx/devkit');
+    const original = logger.warn;
+    logger.warn = (message: string) => void warnings.push(message);
+    try {
+      await generator(tree, { project: 'orders' });
+    } finally {
+      logger.warn = original;
+    }
+    expect(tree.read(`services/orders/${DIR}/base/service.yaml`, 'utf-8')).toBe('apiVersion: v1\nkind: Service\nmetadata:\n  name: mine\n');
+    expect(warnings.join('\n')).toMatch(/CONFLICT services\/orders\/deploy\/k8s\/base\/service\.yaml: it already exists/);
+    expect(tree.exists(`services/orders/${DIR}/base/workload.yaml`)).toBe(true);
+  });
+
+  it('changes nothing, byte for byte, when re-run', async () => {
+    await service(tree);
+    await generator(tree, { project: 'orders', progressiveDelivery: 'canary' });
+    const first = snapshotTree(tree);
+    await generator(tree, { project: 'orders', progressiveDelivery: 'canary' });
+    expect(snapshotTree(tree)).toEqual(first);
+  });
+
+  it('re-renders the same files from its recorded options (what update does)', async () => {
+    await service(tree, { database: 'postgres' });
+    await generator(tree, { project: 'orders', progressiveDelivery: 'blue-green', image: 'ghcr.io/acme/orders' });
+    const first = snapshotTree(tree);
+    const recorded = readJson<AnswersFile>(tree, `services/orders/${answersFileName}`).records['@slipway/nx:k8s']!.options;
+    await generator(tree, { ...recorded, skipInstall: true } as never);
+    expect(snapshotTree(tree)).toEqual(first);
+  });
+
+  describe('bad options fail, naming the option, and write nothing', () => {
+    it.each<[Partial<K8sSchema>, RegExp]>([
+      [{ project: 'nope' }, /--project: there is no project named "nope"/],
+      [{ progressiveDelivery: 'linear' as never }, /--progressiveDelivery: must be one of none, canary, blue-green/],
+      [{ namespace: 'Shop_NS' }, /--namespace: must be a Kubernetes namespace name/],
+      [{ image: 'myregistry.azurecr.io/orders:1.0' }, /--image: must not carry a tag or digest/],
+      [{ image: 'My Registry/orders' }, /--image: must be an image repository/],
+      [{ replicas: 0 }, /--replicas: must be at least 1/],
+      [{ ingressNamespace: 'Ingress' }, /--ingressNamespace: must be a Kubernetes namespace name/],
+      [{ prometheusUrl: 'prometheus:9090' }, /--prometheusUrl: must be an http\(s\) URL/],
+    ])('%j', async (extra, message) => {
+      await service(tree);
+      const before = snapshotTree(tree);
+      await expect(generator(tree, { project: 'orders', ...extra })).rejects.toThrow(message);
+      await expect(generator(tree, { project: 'orders', ...extra })).rejects.toThrow(/nothing was written/);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+
+    it('refuses a stdio-only service', async () => {
+      await service(tree, { transport: 'stdio' });
+      await expect(generator(tree, { project: 'orders' })).rejects.toThrow(/--project: orders serves MCP over stdio only/);
+    });
+  });
+
+  it('writes YAML that parses as documents with a header line', async () => {
+    await service(tree);
+    await generator(tree, { project: 'orders' });
+    for (const [path, text] of manifests(tree, 'services/orders')) {
+      if (!path.endsWith('.yaml')) continue;
+      expect(text.split('\n')[0], path).toMatch(/^# Generated by Slipway \(@slipway\/nx:k8s\)/);
+      expect(parseAllDocuments(text).every((d) => d.errors.length === 0), path).toBe(true);
+    }
+  });
+});

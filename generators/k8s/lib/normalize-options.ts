@@ -1,0 +1,59 @@
+import { joinPathFragments, readJson, type Tree } from '@nx/devkit';
+import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
+import { resolveDeployTarget, SERVICE_GENERATOR, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
+import { OptionsError } from '../../../packages/nx/src/options.js';
+import type { ParsedK8sOptions } from '../schema.js';
+
+export const GENERATOR = '@slipway/nx:k8s';
+
+/** Options after defaults and workspace look-ups: what the templates and the answers record use. */
+export interface NormalizedK8sOptions {
+  readonly project: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly ingressNamespace: string;
+  readonly monitoringNamespace: string;
+  readonly progressiveDelivery: ParsedK8sOptions['progressiveDelivery'];
+  readonly replicas: number;
+  readonly prometheusUrl: string;
+  readonly port: number;
+  readonly database: DeployTarget['database'];
+}
+
+/** The image tag overlays start from: the project's package.json version (CI replaces it per release). */
+export function imageTagOf(tree: Tree, target: DeployTarget): string {
+  const version = readJson<{ version?: string }>(tree, joinPathFragments(target.root, 'package.json')).version;
+  return version && /^[\w][\w.-]{0,127}$/.test(version) ? version : '0.1.0';
+}
+
+export function normalizeOptions(tree: Tree, options: ParsedK8sOptions): { options: NormalizedK8sOptions; target: DeployTarget } {
+  const target = resolveDeployTarget(tree, 'k8s', options.project, { port: options.port, database: options.database });
+  const transport = readGeneratorRecord(tree, target.root, SERVICE_GENERATOR)?.options['transport'];
+  if (transport === 'stdio') {
+    throw new OptionsError(
+      `Invalid options for ${GENERATOR}; nothing was written.\n  --project: ${options.project} serves MCP over stdio only; Kubernetes needs the HTTP transport (re-run new-mcp-service with --transport=both).`,
+    );
+  }
+  const namespace = options.namespace ?? options.project;
+  if (namespace.length > 55) {
+    throw new OptionsError(
+      `Invalid options for ${GENERATOR}; nothing was written.\n  --namespace: "${namespace}" (from the project name) is too long for "<namespace>-staging"; pass --namespace with at most 55 characters.`,
+    );
+  }
+  const monitoringNamespace = options.monitoringNamespace;
+  return {
+    target,
+    options: {
+      project: options.project,
+      namespace,
+      image: options.image ?? `registry.example.com/${target.project}`,
+      ingressNamespace: options.ingressNamespace,
+      monitoringNamespace,
+      progressiveDelivery: options.progressiveDelivery,
+      replicas: options.replicas,
+      prometheusUrl: options.prometheusUrl ?? `http://prometheus-operated.${monitoringNamespace}.svc:9090`,
+      port: target.port,
+      database: target.database,
+    },
+  };
+}

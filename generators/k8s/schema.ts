@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { databases } from '../new-mcp-service/schema.js';
+
+export const progressiveDeliveries = ['none', 'canary', 'blue-green'] as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const dnsLabel = (example: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => value.length <= 63 && DNS_LABEL.test(value), {
+      message: `must be a Kubernetes namespace name (DNS-1123 label: lowercase letters, digits and "-", at most 63 characters), e.g. ${example}`,
+    });
+
+// registry[:port]/path without a tag or digest: overlays own the tag.
+const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$|^[a-z0-9]+([._-][a-z0-9]+)*$/;
+
+/** Raw options as Nx passes them. */
+export const k8sSchema = z.object({
+  project: z.string({ error: 'is required: name the project to deploy, e.g. `nx g @slipway/nx:k8s orders`' }).min(1, {
+    error: 'is required: name the project to deploy, e.g. `nx g @slipway/nx:k8s orders`',
+  }),
+  // Overlays append -staging/-prod (8 characters) to it.
+  namespace: dnsLabel('orders')
+    .refine((value) => value.length <= 55, { message: 'must be at most 55 characters, so that "<namespace>-staging" stays a valid name' })
+    .optional(),
+  image: z
+    .string()
+    .trim()
+    .refine((value) => !/@|:[^/]*$/.test(value.replace(/^[^/]*:[0-9]+\//, '')), {
+      message: 'must not carry a tag or digest (each overlay sets the tag), e.g. myregistry.azurecr.io/orders',
+    })
+    .refine((value) => IMAGE.test(value), {
+      message: 'must be an image repository in lowercase, e.g. myregistry.azurecr.io/orders or ghcr.io/acme/orders',
+    })
+    .optional(),
+  ingressNamespace: dnsLabel('ingress-nginx').default('ingress-nginx'),
+  monitoringNamespace: dnsLabel('monitoring').default('monitoring'),
+  progressiveDelivery: z
+    .enum(progressiveDeliveries, { error: `must be one of ${progressiveDeliveries.join(', ')}` })
+    .default('none'),
+  replicas: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(100, { error: 'must be at most 100; raise the autoscaler bounds in the prod overlay instead' })
+    .default(3),
+  prometheusUrl: z
+    .string()
+    .trim()
+    .refine((value) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value), { message: 'must be an http(s) URL, e.g. http://prometheus-operated.monitoring.svc:9090' })
+    .optional(),
+  port: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1024, { error: 'must be at least 1024 (the container runs as a non-root user)' })
+    .max(65535, { error: 'must be at most 65535' })
+    .optional(),
+  database: z.enum(databases, { error: `must be one of ${databases.join(', ')}` }).optional(),
+});
+
+export type K8sSchema = z.input<typeof k8sSchema>;
+export type ParsedK8sOptions = z.output<typeof k8sSchema>;

@@ -1,0 +1,39 @@
+import type { Logger } from '@slipway/mcp-runtime';
+import type { Database } from '@slipway/mcp-runtime/database';
+import type { Config } from '../config.js';
+import { azureOpenAiEmbeddings, localEmbeddings, managedIdentityTokenProvider, type EmbeddingProvider } from './embeddings.js';
+import { generateSeedData, loadSeedData, syncProductEmbeddings } from './seed.js';
+
+/** The embedding provider the configuration names: local by default, Azure OpenAI on request. */
+export function embeddingProviderFrom(config: Config): EmbeddingProvider {
+  if (config.EMBEDDINGS_PROVIDER === 'local') return localEmbeddings();
+  if (config.AZURE_OPENAI_ENDPOINT === undefined || config.AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT === undefined) {
+    throw new Error('EMBEDDINGS_PROVIDER=azure-openai needs AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT');
+  }
+  return azureOpenAiEmbeddings({
+    endpoint: config.AZURE_OPENAI_ENDPOINT,
+    deployment: config.AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT,
+    apiVersion: config.AZURE_OPENAI_API_VERSION,
+    ...(config.AZURE_OPENAI_API_KEY !== undefined
+      ? { apiKey: config.AZURE_OPENAI_API_KEY }
+      : { tokenProvider: managedIdentityTokenProvider(config.AZURE_CLIENT_ID === undefined ? {} : { clientId: config.AZURE_CLIENT_ID }) }),
+  });
+}
+
+/** Loads the sample data set into empty tables (when enabled) and embeds products that lack a vector. */
+export async function prepareRetailData(db: Database, config: Config, embeddings: EmbeddingProvider, logger?: Logger): Promise<void> {
+  if (config.RETAIL_SEED_DATA) {
+    const started = performance.now();
+    const data = generateSeedData(config.RETAIL_SEED);
+    const loaded = await loadSeedData(db, data);
+    if (loaded) {
+      logger?.info(
+        { ms: Math.round(performance.now() - started), stores: data.stores.length, products: data.products.length, orders: data.orders.length, orderItems: data.order_items.length },
+        'sample retail data loaded',
+      );
+    }
+  }
+  const started = performance.now();
+  const embedded = await syncProductEmbeddings(db, embeddings);
+  if (embedded > 0) logger?.info({ ms: Math.round(performance.now() - started), products: embedded, model: embeddings.model }, 'product embeddings computed');
+}

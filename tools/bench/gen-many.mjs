@@ -1,0 +1,40 @@
+// Fills the workspace in the cwd with generated services in one process (much faster than one
+// `nx g` each): new-mcp-service plus each given per-project generator, then writes them to disk.
+// Input: {count, layers}. Output: {ms, files, failed}.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const spec = JSON.parse(process.argv[2]);
+const root = process.cwd();
+const require = createRequire(join(root, 'package.json'));
+const { FsTree, flushChanges } = require('nx/src/generators/tree');
+const collectionFile = require.resolve('@slipway/nx/generators.json');
+const collection = JSON.parse(readFileSync(collectionFile, 'utf8'));
+
+async function load(name) {
+  const module = await import(pathToFileURL(join(dirname(collectionFile), collection.generators[name].factory)).href);
+  return module.default;
+}
+
+const newService = await load('new-mcp-service');
+const layers = await Promise.all(spec.layers.map(async (name) => [name, await load(name)]));
+const failed = new Set();
+const started = performance.now();
+const tree = new FsTree(root, false);
+for (let i = 1; i <= spec.count; i += 1) {
+  const name = `svc-${String(i).padStart(3, '0')}`;
+  await newService(tree, { name, skipInstall: true });
+  for (const [layer, generator] of layers) {
+    try {
+      await generator(tree, { project: name, skipInstall: true });
+    } catch (error) {
+      if (!failed.has(layer)) console.error(`${layer}: ${error.message.split('\n').slice(0, 3).join(' ')}`);
+      failed.add(layer);
+    }
+  }
+}
+const changes = tree.listChanges();
+flushChanges(root, changes);
+process.stdout.write(`${JSON.stringify({ ms: performance.now() - started, files: changes.length, failed: [...failed] })}\n`);

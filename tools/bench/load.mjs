@@ -1,0 +1,94 @@
+// The load generator, run as its own process (pinned to its own core by the parent): autocannon at
+// fixed concurrency with valid 2025-era tools/call requests, every response body checked.
+// Input: one JSON argument {url, tool, connections, durationSec, warmupSec, maxId}. Output: one JSON line.
+import autocannon from 'autocannon';
+
+const spec = JSON.parse(process.argv[2]);
+const TEXT = 'Slipway benchmarks the generated MCP service. It answers tools/call requests! Does it keep up?';
+const EXPECTED_WORDS = TEXT.split(/\s+/).filter(Boolean).length;
+const headers = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2025-11-25',
+};
+
+function callBody(id, args) {
+  return JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: spec.tool, arguments: args } });
+}
+
+/** The JSON-RPC answer from a JSON body or from the `data:` lines of an SSE body. */
+function answerOf(body) {
+  if (body.startsWith('{')) return JSON.parse(body);
+  for (const line of body.split('\n')) {
+    if (!line.startsWith('data:')) continue;
+    const data = line.slice(5).trim();
+    if (data.startsWith('{')) {
+      const message = JSON.parse(data);
+      if ('result' in message || 'error' in message) return message;
+    }
+  }
+  return undefined;
+}
+
+/** Whether the tool's answer is right: its text content parses to the expected value. */
+function correct(body, context) {
+  try {
+    const answer = answerOf(body);
+    if (!answer || answer.id !== context.rpcId || !answer.result || answer.result.isError) return false;
+    const value = JSON.parse(answer.result.content[0].text);
+    return spec.tool === 'text_stats' ? value.words === EXPECTED_WORDS : value.id === context.noteId;
+  } catch {
+    return false;
+  }
+}
+
+let bad = 0;
+let firstBad;
+let sequence = 0;
+const request = {
+  method: 'POST',
+  path: new URL(spec.url).pathname,
+  headers,
+  setupRequest(req, context) {
+    context.rpcId = ++sequence;
+    if (spec.tool === 'text_stats') req.body = callBody(context.rpcId, { text: TEXT });
+    else {
+      context.noteId = 1 + (context.rpcId % spec.maxId);
+      req.body = callBody(context.rpcId, { id: context.noteId });
+    }
+    return req;
+  },
+  onResponse(status, body, context) {
+    if (status !== 200 || !correct(body, context)) {
+      bad += 1;
+      firstBad ??= `${status} ${String(body).slice(0, 300)}`;
+    }
+  },
+};
+
+function run(durationSec) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url: new URL(spec.url).origin, connections: spec.connections, duration: durationSec, requests: [request] },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+if (spec.warmupSec > 0) await run(spec.warmupSec);
+bad = 0;
+firstBad = undefined;
+const result = await run(spec.durationSec);
+process.stdout.write(
+  `${JSON.stringify({
+    requests: result.requests.total,
+    reqPerSec: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    badBodies: bad,
+    firstBad,
+  })}\n`,
+);

@@ -1,0 +1,1 @@
+export function renderReport(r: unknown): string { return JSON.stringify(r, null, 2); }

@@ -1,0 +1,63 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nx, npmIn } from '../local-packages.js';
+
+/**
+ * The generated services the server sections run: `bench-db` (the default, embedded PGlite or
+ * PostgreSQL) with one tool a user adds, and `bench-nodb` (`--database=none`). Both built with Nx.
+ */
+export interface GeneratedServices {
+  readonly db: string;
+  readonly noDb: string;
+}
+
+// What a user adds in src/capabilities/ (write-once domain code): a read by primary key.
+const GET_NOTE_TOOL = `import { ToolError, defineTool } from '@slipway/mcp-runtime';
+import { z } from 'zod';
+import type { Database } from '../database.js';
+
+interface NoteRow {
+  id: number;
+  title: string;
+  created_at: Date | string;
+}
+
+/** Added for the benchmark: one note by id, a single-row SELECT on the primary key. */
+export function getNoteTool(db: Database) {
+  return defineTool({
+    name: 'get_note',
+    description: 'Reads one note by id.',
+    inputSchema: z.object({ id: z.number().int().min(1) }),
+    outputSchema: z.object({ id: z.number().int(), title: z.string(), createdAt: z.string() }),
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    handler: async ({ id }) => {
+      const { rows } = await db.query<NoteRow>('SELECT id, title, created_at FROM notes WHERE id = $1', [id]);
+      const row = rows[0];
+      if (row === undefined) throw new ToolError(\`no note \${id}\`);
+      return { id: row.id, title: row.title, createdAt: new Date(row.created_at).toISOString() };
+    },
+  });
+}
+`;
+
+function addGetNoteTool(service: string): void {
+  writeFileSync(join(service, 'src/capabilities/get-note.ts'), GET_NOTE_TOOL);
+  const indexFile = join(service, 'src/capabilities/index.ts');
+  const index = readFileSync(indexFile, 'utf8');
+  const patched = index
+    .replace("import { notesTools } from './notes.js';", "import { getNoteTool } from './get-note.js';\nimport { notesTools } from './notes.js';")
+    .replace('...notesTools(db)]', '...notesTools(db), getNoteTool(db)]');
+  if (!patched.includes('getNoteTool(db)]')) throw new Error(`could not add get_note to ${indexFile}; the template changed`);
+  writeFileSync(indexFile, patched);
+}
+
+/** Generates, installs (from the local registry, still running) and builds both services. */
+export function prepareServices(workspace: string): GeneratedServices {
+  nx(workspace, ['g', '@slipway/nx:new-mcp-service', 'bench-db', '--skipInstall', '--no-interactive']);
+  nx(workspace, ['g', '@slipway/nx:new-mcp-service', 'bench-nodb', '--database=none', '--skipInstall', '--no-interactive']);
+  const db = join(workspace, 'services/bench-db');
+  addGetNoteTool(db);
+  npmIn(workspace, ['install', '--no-audit', '--no-fund']);
+  nx(workspace, ['run-many', '-t', 'build', '-p', 'bench-db', 'bench-nodb']);
+  return { db, noDb: join(workspace, 'services/bench-nodb') };
+}

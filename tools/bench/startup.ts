@@ -1,0 +1,85 @@
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { SERVER_CORE, freePort, rssBytes, sleep, startServer } from './processes.js';
+import { rotate, summarize, type Summary } from './stats.js';
+
+/** Section 4: process start → /readyz 200, and idle RSS, for each database mode of the generated service. */
+
+export type StartMode = 'none' | 'pglite-existing' | 'postgres' | 'pglite-initdb';
+
+export interface StartResult {
+  readonly mode: StartMode;
+  readonly ready: Summary;
+  readonly idleRss: Summary;
+  /** PGlite.create as the runtime logs it ("database opened", ms). */
+  readonly pgliteOpen?: Summary;
+}
+
+export interface StartSetup {
+  readonly noDbService: string;
+  readonly dbService: string;
+  readonly pgliteTemplate: string;
+  readonly databaseUrl: string | undefined;
+}
+
+function pgliteOpenMs(logFile: string): number | undefined {
+  const lines = readFileSync(logFile, 'utf8').trim().split('\n').reverse();
+  for (const line of lines) {
+    if (!line.includes('"database opened"')) continue;
+    const entry = JSON.parse(line) as { ms?: number };
+    return entry.ms;
+  }
+  return undefined;
+}
+
+export async function benchStartup(setup: StartSetup, work: string, rounds: number, initdbRounds: number, log: (m: string) => void): Promise<StartResult[]> {
+  const modes: StartMode[] = ['none', 'pglite-existing', 'pglite-initdb'];
+  if (setup.databaseUrl) modes.push('postgres');
+  const samples = new Map<StartMode, { ready: number[]; rss: number[]; open: number[] }>(modes.map((m) => [m, { ready: [], rss: [], open: [] }]));
+  const existing = join(work, 'pglite-startup', 'existing');
+  mkdirSync(join(work, 'pglite-startup'), { recursive: true });
+  cpSync(setup.pgliteTemplate, existing, { recursive: true });
+
+  for (let round = 0; round < rounds; round += 1) {
+    for (const mode of rotate(modes, round)) {
+      if (mode === 'pglite-initdb' && round >= initdbRounds) continue;
+      const port = await freePort();
+      const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+      const fresh = join(work, 'pglite-startup', `fresh-${round}`);
+      if (mode === 'pglite-existing') env['PGLITE_DATA_DIR'] = existing;
+      if (mode === 'pglite-initdb') env['PGLITE_DATA_DIR'] = fresh;
+      if (mode === 'postgres') env['DATABASE_URL'] = setup.databaseUrl;
+      const logFile = join(work, 'logs', `startup-${mode}-${round}.log`);
+      const server = await startServer({
+        command: process.execPath,
+        args: ['dist/main.js'],
+        cwd: mode === 'none' ? setup.noDbService : setup.dbService,
+        env,
+        port,
+        readinessPath: '/readyz',
+        core: SERVER_CORE,
+        logFile,
+        timeoutMs: 120_000,
+      });
+      await sleep(1500);
+      const rss = rssBytes(server.child.pid);
+      await server.stop();
+      const s = samples.get(mode)!;
+      s.ready.push(server.readyMs);
+      s.rss.push(rss);
+      const open = mode.startsWith('pglite') ? pgliteOpenMs(logFile) : undefined;
+      if (open !== undefined) s.open.push(open);
+      if (mode === 'pglite-initdb') rmSync(fresh, { recursive: true, force: true });
+      log(`start-up round ${round + 1}/${rounds} ${mode}: ready in ${Math.round(server.readyMs)} ms, idle RSS ${Math.round(rss / 1048576)} MB`);
+    }
+  }
+  return modes.map((mode) => {
+    const s = samples.get(mode)!;
+    return {
+      mode,
+      ready: summarize(s.ready),
+      idleRss: summarize(s.rss),
+      ...(s.open.length > 0 && { pgliteOpen: summarize(s.open) }),
+    };
+  });
+}

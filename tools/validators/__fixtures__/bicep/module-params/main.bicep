@@ -1,0 +1,6 @@
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    nam: 'id-demo'
+  }
+}

@@ -1,0 +1,7 @@
+param location string = resourceGroup().location
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
+  name: 'id-demo'
+  location: location
+  properties: {
+}

@@ -1,0 +1,17 @@
+# Broken on purpose: an unknown HEALTHCHECK flag (dockerfile-utils).
+FROM node:22-bookworm-slim@sha256:43ac6c60b8f89723f746e8a92ce91abd5017e627ce1ddfe4238355d3a30b772c AS base
+
+FROM base AS build
+WORKDIR /workspace
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+
+FROM base AS runtime
+WORKDIR /app
+COPY --from=build /workspace/dist ./dist
+USER 1000:1000
+EXPOSE 3000
+HEALTHCHECK --intervall=30s CMD ["node", "-e", "process.exit(0)"]
+CMD ["node", "dist/main.js"]

@@ -1,0 +1,17 @@
+# Broken on purpose: the base has no tag.
+FROM node AS base
+
+FROM base AS build
+WORKDIR /workspace
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+
+FROM base AS runtime
+WORKDIR /app
+COPY --from=build /workspace/dist ./dist
+USER 1000:1000
+EXPOSE 3000
+HEALTHCHECK CMD ["node", "-e", "fetch(\"http://127.0.0.1:3000/healthz\").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/main.js"]
