@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
@@ -59,6 +59,27 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
       encoding: 'utf8',
     });
     expect(status).toBe('');
+  });
+
+  it('infers a drift check that passes on the untouched service and fails in CI on an edit', () => {
+    expect(nx(workspace, ['run', 'orders:slipway-check'])).toMatch(/in sync/);
+    const readme = join(service, 'README.md');
+    const original = readFileSync(readme, 'utf8');
+    writeFileSync(readme, `${original}\nLocal notes.\n`);
+    try {
+      const failure = (() => {
+        try {
+          nx(workspace, ['run', 'orders:slipway-check', '--ci']);
+          return undefined;
+        } catch (error) {
+          return error as { stdout?: string };
+        }
+      })();
+      expect(failure, 'the check fails in CI mode').toBeDefined();
+      expect(failure?.stdout).toMatch(/edited\s+services\/orders\/README\.md/);
+    } finally {
+      writeFileSync(readme, original);
+    }
   });
 
   it('serves MCP on the embedded PGlite database, with health, metrics and a clean SIGTERM', async () => {

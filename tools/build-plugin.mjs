@@ -17,3 +17,7 @@ for (const generator of readdirSync(join(repo, 'generators'))) {
   cpSync(join(repo, 'generators', generator, 'schema.json'), join(dist, 'generators', generator, 'schema.json'));
 }
 cpSync(join(repo, 'templates'), join(dist, 'templates'), { recursive: true });
+const executors = join(pkg, 'src/executors');
+for (const executor of readdirSync(executors)) {
+  cpSync(join(executors, executor, 'schema.json'), join(dist, 'packages/nx/src/executors', executor, 'schema.json'));
+}

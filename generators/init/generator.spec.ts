@@ -17,6 +17,15 @@ describe('init (nx add @slipway/nx)', () => {
     expect(pkg.devDependencies['@slipway/nx']).toBe(versions['@slipway/nx']);
     expect(pkg.workspaces).toEqual(['services/*']);
     expect(tree.read('.gitignore', 'utf-8')).toContain('.data/');
+    expect(readJson(tree, 'nx.json').plugins).toContainEqual({ plugin: '@slipway/nx/plugin', options: {} });
+  });
+
+  it('keeps a Slipway plugin entry the team already configured', async () => {
+    const nxJson = readJson(tree, 'nx.json');
+    const entry = { plugin: '@slipway/nx/plugin', options: { layers: ['tools/slipway'] } };
+    tree.write('nx.json', JSON.stringify({ ...nxJson, plugins: [entry] }));
+    await generator(tree, { skipInstall: true });
+    expect(readJson(tree, 'nx.json').plugins).toEqual([entry]);
   });
 
   it('keeps the version the user already installed, and the user’s own .gitignore lines', async () => {
@@ -32,7 +41,9 @@ describe('init (nx add @slipway/nx)', () => {
     await generator(tree, { skipInstall: true });
     const pkg = tree.read('package.json', 'utf-8');
     const ignore = tree.read('.gitignore', 'utf-8');
+    const nxJson = tree.read('nx.json', 'utf-8');
     await generator(tree, { skipInstall: true });
+    expect(tree.read('nx.json', 'utf-8')).toBe(nxJson);
     expect(tree.read('package.json', 'utf-8')).toBe(pkg);
     expect(tree.read('.gitignore', 'utf-8')).toBe(ignore);
   });

@@ -1,12 +1,11 @@
 import { joinPathFragments, type Tree } from '@nx/devkit';
 import { contentHash, readAnswers, writeGeneratorRecord, type GeneratorRecord } from '../../../packages/nx/src/answers.js';
-import { captureRenders, type CapturedGeneration } from '../../../packages/nx/src/generate-layer.js';
+import type { CapturedGeneration } from '../../../packages/nx/src/generate-layer.js';
 import { generatorsByKey } from '../../../packages/nx/src/generator-registry.js';
 import { slipwayVersion } from '../../../packages/nx/src/package-paths.js';
 import type { RenderedFile } from '../../../packages/nx/src/render.js';
-import { ScratchTree } from '../../../packages/nx/src/scratch-tree.js';
-import type { RenderingApi, RenderingApiLoader } from '../../../packages/nx/src/slipway-versions.js';
-import { restoreTeamLayer } from '../../../packages/nx/src/team-layers.js';
+import { currentApi, rerender as render } from '../../../packages/nx/src/rerender.js';
+import type { RenderingApiLoader } from '../../../packages/nx/src/slipway-versions.js';
 import { mergeThreeWay } from '../../../packages/nx/src/three-way-merge.js';
 
 export type UpdateOutcome = 'unchanged' | 'updated' | 'created' | 'removed' | 'merged' | 'conflict' | 'skipped';
@@ -26,31 +25,6 @@ export interface GenerationUpdate {
   /** Set when the recorded version could not be re-rendered and a two-way update was made instead. */
   readonly twoWayReason?: string;
   readonly files: readonly FileUpdate[];
-}
-
-const currentApi: RenderingApi = { slipwayVersion, captureRenders, generatorsByKey };
-
-/**
- * Re-renders a recorded generation in a scratch tree. For the base, the team layers are put back
- * as they were recorded; for the new render they are as they are now.
- */
-async function render(
-  api: RenderingApi,
-  tree: Tree,
-  key: string,
-  record: GeneratorRecord,
-  projectRoot: string,
-  asRecorded: boolean,
-): Promise<CapturedGeneration> {
-  const load = api.generatorsByKey[key];
-  if (!load) throw new Error(`@slipway/nx@${api.slipwayVersion} has no generator ${key}`);
-  const generator = await load();
-  const scratch = new ScratchTree(tree);
-  if (asRecorded) for (const layer of record.layers ?? []) restoreTeamLayer(scratch, layer);
-  const captured = await api.captureRenders(() => generator(scratch, { ...record.options, skipInstall: true }));
-  const mine = captured.find((c) => c.generator === key && c.projectRoot === projectRoot);
-  if (!mine) throw new Error(`${key} rendered nothing for ${projectRoot}`);
-  return mine;
 }
 
 function byPath(files: readonly RenderedFile[]): Map<string, RenderedFile> {

@@ -50,3 +50,16 @@ export function ensureRootDevDependencies(tree: Tree, deps: Readonly<Record<stri
   });
   return true;
 }
+
+interface NxJson {
+  plugins?: Array<string | { plugin: string; options?: unknown }>;
+}
+
+/** Registers `@slipway/nx/plugin` in nx.json (it infers the drift-check target), unless a Slipway entry is there. */
+export function ensureNxPlugin(tree: Tree): void {
+  if (!tree.exists('nx.json')) return;
+  const plugins = readJson<NxJson>(tree, 'nx.json').plugins ?? [];
+  const name = (p: string | { plugin: string }) => (typeof p === 'string' ? p : p.plugin);
+  if (plugins.some((p) => name(p) === '@slipway/nx' || name(p) === '@slipway/nx/plugin')) return;
+  updateJson<NxJson>(tree, 'nx.json', (json) => ({ ...json, plugins: [...(json.plugins ?? []), { plugin: '@slipway/nx/plugin', options: {} }] }));
+}
