@@ -1,66 +1,20 @@
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { contentHash, readGeneratorRecord, writeGeneratorRecord } from '../../packages/nx/src/answers.js';
-import { captureRenders } from '../../packages/nx/src/generate-layer.js';
-import { generatorsByKey } from '../../packages/nx/src/generator-registry.js';
+import { readGeneratorRecord } from '../../packages/nx/src/answers.js';
 import { slipwayVersion } from '../../packages/nx/src/package-paths.js';
-import type { RenderedFile } from '../../packages/nx/src/render.js';
 import type { RenderingApiLoader } from '../../packages/nx/src/slipway-versions.js';
-import newMcpService from '../new-mcp-service/generator.js';
+import { KEY, OLD, generatedByOlderVersion, olderSlipway } from './lib/older-slipway.fixture.js';
 import update from './generator.js';
 
-const KEY = '@slipway/nx:new-mcp-service';
 const ROOT = 'services/orders';
-const OLD = '0.0.9';
-
-/** What the pretend older Slipway rendered: today's files with a few lines of its own. */
-function oldRender(files: readonly RenderedFile[]): RenderedFile[] {
-  const changed = files.map((f) => {
-    switch (f.path) {
-      case 'src/config.ts':
-        return { ...f, content: f.content.replace('// Assigned by Slipway', '// Chosen by Slipway') };
-      case 'README.md':
-        return { ...f, content: f.content.replace(/^# Orders$/m, '# Orders service') };
-      case '.env.example':
-        return { ...f, content: f.content.replace('LOG_LEVEL=info', 'LOG_LEVEL=warn') };
-      case 'src/capabilities/text-stats.ts':
-        return { ...f, content: `// old\n${f.content}` };
-      default:
-        return f;
-    }
-  });
-  return [...changed, { path: 'src/legacy.ts', content: 'export const legacy = true;\n', writeOnce: false }];
-}
-
-const olderSlipway: RenderingApiLoader = async (version) => {
-  expect(version).toBe(OLD);
-  return {
-    slipwayVersion: OLD,
-    generatorsByKey,
-    captureRenders: async (run) => (await captureRenders(run)).map((c) => ({ ...c, files: oldRender(c.files) })),
-  };
-};
-
-/** Puts the workspace in the state the older version left it, then applies the user's edits. */
-async function generatedByOlderVersion(tree: Tree): Promise<void> {
-  await newMcpService(tree, { name: 'orders', skipInstall: true });
-  const record = readGeneratorRecord(tree, ROOT, KEY)!;
-  const [captured] = await captureRenders(() => newMcpService(tree, { ...(record.options as { name: string }), skipInstall: true }));
-  const files: Record<string, string> = {};
-  for (const file of oldRender(captured!.files)) {
-    tree.write(`${ROOT}/${file.path}`, file.content);
-    files[file.path] = contentHash(file.content);
-  }
-  writeGeneratorRecord(tree, ROOT, KEY, { ...record, version: OLD, files });
-}
 
 describe('update', () => {
   let tree: Tree;
 
   beforeEach(async () => {
     tree = createTreeWithEmptyWorkspace();
-    await generatedByOlderVersion(tree);
+    await generatedByOlderVersion(tree, 'orders');
   });
 
   afterEach(() => {
