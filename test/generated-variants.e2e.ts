@@ -24,12 +24,14 @@ function projectFiles(tree: Tree, root: string): Map<string, string> {
  * variant is also installed, built and run by new-mcp-service.e2e.ts.
  */
 describe('generated service variants', () => {
-  const variants: Array<Pick<NewMcpServiceSchema, 'transport' | 'database'>> = [];
+  const variants: Array<Pick<NewMcpServiceSchema, 'transport' | 'database' | 'preset'>> = [];
   for (const transport of ['both', 'http', 'stdio'] as const) {
     for (const database of ['pglite', 'postgres', 'none'] as const) variants.push({ transport, database });
   }
+  // The retail preset on top of the server layer (retail-preset.e2e.ts installs and runs the default).
+  variants.push({ transport: 'http', database: 'postgres', preset: 'retail' }, { transport: 'stdio', database: 'pglite', preset: 'retail' });
 
-  it.each(variants)('transport=$transport database=$database compiles and validates', async (variant) => {
+  it.each(variants)('transport=$transport database=$database preset=$preset compiles and validates', async (variant) => {
     const tree = createTreeWithEmptyWorkspace();
     await generator(tree, { name: 'orders', skipInstall: true, ...variant });
     const problems = await validateFiles('server', projectFiles(tree, 'services/orders'));

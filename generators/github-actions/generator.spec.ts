@@ -3,12 +3,13 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
-import { ciTools, githubActions } from '../../packages/nx/src/versions.js';
+import { ciTools, containerImages, defaultNodeLine, githubActions, imageReference } from '../../packages/nx/src/versions.js';
 import { validateFiles } from '../../tools/validators/index.js';
 import newMcpServiceGenerator from '../new-mcp-service/generator.js';
 import generator from './generator.js';
 import type { GithubActionsSchema } from './schema.js';
 
+// Parsed YAML, navigated freely in assertions: a wrong path fails the test anyway.
 type Json = Record<string, any>;
 
 const CI = '.github/workflows/ci.yml';
@@ -85,7 +86,7 @@ describe('github-actions', () => {
     it('records the generation, with its workspace-root base, in the project answers file', async () => {
       await run(tree);
       const record = readJson<AnswersFile>(tree, `services/orders/${answersFileName}`).records['@slipway/nx:github-actions'];
-      expect(record?.options).toEqual({ project: 'orders', registry: 'ghcr.io', azure: true, environments: ['staging', 'production'] });
+      expect(record?.options).toEqual({ project: 'orders', registry: 'ghcr.io', azure: true, environments: ['staging', 'prod'] });
       expect(record?.base).toBe('');
       expect(Object.keys(record?.files ?? {}).sort()).toEqual([
         CI,
@@ -100,13 +101,13 @@ describe('github-actions', () => {
       const ci = workflow(tree, CI);
       const job = ci['jobs']['affected'];
       expect(job['steps'][0]).toMatchObject({ uses: githubActions.checkout, with: { 'fetch-depth': 0 } });
-      expect(job['steps']).toContainEqual({ uses: githubActions.setupNode.split(' ')[0], with: { 'node-version': ciTools.node, cache: 'npm' } });
+      expect(job['steps']).toContainEqual({ uses: githubActions.setupNode.split(' ')[0], with: { 'node-version': defaultNodeLine, cache: 'npm' } });
       expect(job['steps']).toContainEqual({ run: 'npm ci' });
       expect(job['steps']).toContainEqual({ uses: githubActions.nxSetShas.split(' ')[0] });
       const runs = job['steps'].map((s: Json) => s['run']).filter(Boolean).join('\n');
       expect(runs).toContain('npx nx affected -t lint typecheck build');
       expect(runs).toContain('npx nx affected -t test');
-      expect(job['services']['postgres']['image']).toBe(ciTools.postgresImage);
+      expect(job['services']['postgres']['image']).toBe(imageReference(containerImages.postgres));
       expect(job['services']['postgres']['options']).toContain('--health-cmd');
       expect(job['env']['DATABASE_URL']).toMatch(/^postgres:\/\/postgres@localhost:5432\//);
       expect(ci['concurrency']['cancel-in-progress']).toBe("${{ github.event_name == 'pull_request' }}");
@@ -116,7 +117,7 @@ describe('github-actions', () => {
       await run(tree);
       const ci = workflow(tree, CI);
       expect(ci['permissions']).toEqual({ contents: 'read' });
-      expect(ci['jobs']['affected']['permissions']).toBeUndefined();
+      expect(ci['jobs']['affected']['permissions']).toEqual({ contents: 'read', actions: 'read' });
       const security = ci['jobs']['security'];
       expect(security['permissions']).toEqual({ contents: 'read', actions: 'read', 'security-events': 'write' });
       const uses = security['steps'].map((s: Json) => s['uses']);
@@ -154,13 +155,13 @@ describe('github-actions', () => {
       expect(tree.read(DELIVERY, 'utf-8')).not.toContain('GITHUB_ENV');
     });
 
-    it('delivery: staging then production, each gated by its environment, over OIDC, with id-token: write only there', async () => {
+    it('delivery: staging then prod, each gated by its environment, over OIDC, with id-token: write only there', async () => {
       await run(tree);
       const jobs = workflow(tree, DELIVERY)['jobs'] as Json;
-      expect(Object.keys(jobs)).toEqual(['build', 'scan', 'deploy-staging', 'deploy-production']);
+      expect(Object.keys(jobs)).toEqual(['build', 'scan', 'deploy-staging', 'deploy-prod']);
       expect(jobs['deploy-staging']['needs']).toEqual(['build', 'scan']);
-      expect(jobs['deploy-production']['needs']).toEqual(['build', 'scan', 'deploy-staging']);
-      for (const [id, environment] of [['deploy-staging', 'staging'], ['deploy-production', 'production']] as const) {
+      expect(jobs['deploy-prod']['needs']).toEqual(['build', 'scan', 'deploy-staging']);
+      for (const [id, environment] of [['deploy-staging', 'staging'], ['deploy-prod', 'prod']] as const) {
         const job = jobs[id];
         expect(job['environment']['name']).toBe(environment);
         expect(job['if']).toBe("github.ref == 'refs/heads/main'");
@@ -265,6 +266,17 @@ describe('github-actions', () => {
       const before = snapshot(tree);
       await expect(run(tree, options)).rejects.toThrow(message);
       expect(snapshot(tree)).toEqual(before);
+    });
+
+    it('a service behind OAuth (retail preset): smoke-tests one of its tools with a token for its API, no stored secret', async () => {
+      await service(tree, 'shop', { preset: 'retail' });
+      await run(tree, { project: 'shop' });
+      const deploy = workflow(tree, '.github/workflows/shop-delivery.yml')['jobs']['deploy-staging']['steps'].find((s: Json) => s['id'] === 'deploy');
+      expect(deploy['env']['SMOKE_TOKEN_RESOURCE']).toBe("${{ vars.SHOP_SMOKE_TOKEN_RESOURCE || 'api://shop' }}");
+      expect(tree.read('services/shop/scripts/smoke-test.sh', 'utf-8')).toContain("default_tool='get_current_utc_date'");
+      expect(await validateFiles('github', filesUnder(tree, '.github/workflows/shop-delivery.yml', 'services/shop/scripts/'))).toEqual([]);
+      await run(tree);
+      expect(tree.read(DELIVERY, 'utf-8')).not.toContain('SMOKE_TOKEN_RESOURCE');
     });
 
     it('refuses to deploy a stdio-only service, and allows CI for it', async () => {

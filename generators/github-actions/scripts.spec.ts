@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -104,6 +106,25 @@ describe('delivery scripts', () => {
       expect(result.stderr).toContain('returned a tool error');
     });
 
+    it('sends SMOKE_BEARER_TOKEN to a service behind OAuth, and fails without it', async () => {
+      const server = createServer((req, res) => {
+        if (req.url === '/healthz') return void res.writeHead(200).end('{"status":"ok"}');
+        if (req.headers.authorization !== 'Bearer t0k3n') return void res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":1,"result":{"content":[]}}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      try {
+        expect((await run(smoke, [url], { SMOKE_BEARER_TOKEN: 't0k3n' })).code).toBe(0);
+        const without = await run(smoke, [url], {});
+        expect(without.code).toBe(1);
+        expect(without.stderr).toContain('returned error: 401');
+        expect(without.stderr).toMatch(/error: POST .*\/mcp \(tools\/call text_stats\) failed/);
+      } finally {
+        server.close();
+      }
+    });
+
     it('fails when /healthz never answers', async () => {
       const result = await run(smoke, ['http://127.0.0.1:9'], { SMOKE_ATTEMPTS: '2', SMOKE_DELAY_SECONDS: '0' });
       expect(result.code).toBe(1);
@@ -123,7 +144,9 @@ case "$*" in
   *ingress.fqdn*) echo "orders.happy-sea.eastus.azurecontainerapps.io" ;;
   *latestReadyRevisionName*) echo "orders--r1-1" ;;
   *"traffic show"*"latestRevision"*) echo "100" ;;
+  *"traffic show"*"label"*) echo "$AZ_LIVE_LABEL" ;;
   *"traffic show"*) echo "" ;;
+  *"account get-access-token"*) echo "token-for-\${*: -5:1}" ;;
   *"revision show"*)
     n=$(cat "$AZ_LOG.polls" 2>/dev/null || echo 0); echo $((n + 1)) > "$AZ_LOG.polls"
     if [ "$n" -eq 0 ]; then echo "Provisioning/None/Processing"; else echo "$AZ_REVISION_STATE"; fi ;;
@@ -137,17 +160,21 @@ esac
       chmodSync(join(bin, 'az'), 0o755);
     });
 
-    async function deployWith(env: Record<string, string>, smokePasses: boolean): Promise<RunResult & { calls: string[]; smokedUrl: string }> {
+    async function deployWith(env: Record<string, string>, smokePasses: boolean): Promise<RunResult & { calls: string[]; smokedUrl: string; smokeToken: string }> {
       const work = mkdtempSync(join(dir, 'deploy-'));
       log = join(work, 'az.log');
       writeFileSync(join(work, 'deploy-container-app.sh'), readFileSync(deploy));
       // The deploy script runs the smoke test beside it: a stand-in records the URL it was given.
-      writeFileSync(join(work, 'smoke-test.sh'), `echo "$1" > "${join(work, 'smoked')}"\nexit ${smokePasses ? 0 : 1}\n`);
+      writeFileSync(
+        join(work, 'smoke-test.sh'),
+        `echo "$1" > "${join(work, 'smoked')}"\necho "\${SMOKE_BEARER_TOKEN:-}" > "${join(work, 'token')}"\nexit ${smokePasses ? 0 : 1}\n`,
+      );
       const output = join(work, 'github-output');
       const result = await run(join(work, 'deploy-container-app.sh'), [], {
         PATH: `${bin}:${process.env['PATH']}`,
         AZ_LOG: log,
         AZ_REVISION_STATE: 'Provisioned/Healthy/Running',
+        AZ_LIVE_LABEL: '',
         RESOURCE_GROUP: 'rg-orders-staging',
         CONTAINER_APP: 'orders',
         IMAGE: 'ghcr.io/acme/orders@sha256:abc',
@@ -163,23 +190,36 @@ esac
           return '';
         }
       };
-      return { ...result, calls: read(log).split('\n'), smokedUrl: read(join(work, 'smoked')), stdout: `${result.stdout}${read(output)}` };
+      return {
+        ...result,
+        calls: read(log).split('\n'),
+        smokedUrl: read(join(work, 'smoked')),
+        smokeToken: read(join(work, 'token')),
+        stdout: `${result.stdout}${read(output)}`,
+      };
     }
 
-    it('blue-green: pins live traffic, deploys with no traffic, smoke-tests the candidate label, then moves traffic', async () => {
-      const result = await deployWith({ AZ_MODE: 'Multiple' }, true);
+    it('blue-green: pins live traffic, deploys with no traffic, smoke-tests the free label, then moves traffic', async () => {
+      const result = await deployWith({ AZ_MODE: 'Multiple', AZ_LIVE_LABEL: 'blue' }, true);
       expect(result.code, result.stderr).toBe(0);
       const calls = result.calls.map((c) => c.replace(/ --resource-group rg-orders-staging --name orders/, ''));
       const order = (fragment: string) => calls.findIndex((c) => c.includes(fragment));
       expect(calls).toContain('containerapp ingress traffic set --revision-weight latest=0 orders--r1-1=100 --output none');
       expect(calls).toContain('containerapp update --image ghcr.io/acme/orders@sha256:abc --revision-suffix r2-1 --output none');
       expect(order('traffic set --revision-weight latest=0')).toBeLessThan(order('containerapp update'));
-      expect(order('containerapp update')).toBeLessThan(order('label add --label candidate'));
-      expect(result.smokedUrl).toBe('https://orders---candidate.happy-sea.eastus.azurecontainerapps.io');
-      expect(order('label add --label candidate')).toBeLessThan(order('--revision-weight orders--r2-1=100'));
-      expect(calls).toContain('containerapp revision label add --label live --revision orders--r2-1 --yes --output none');
+      expect(order('containerapp update')).toBeLessThan(order('label add --label green --revision orders--r2-1'));
+      expect(result.smokedUrl).toBe('https://orders---green.happy-sea.eastus.azurecontainerapps.io');
+      expect(order('label add --label green')).toBeLessThan(order('--revision-weight orders--r2-1=100'));
       expect(result.stdout).toContain('url=https://orders.happy-sea.eastus.azurecontainerapps.io');
       expect(result.stdout).toContain('--revision-weight orders--r1-1=100');
+    });
+
+    it('blue-green: takes the blue label when green is live, or on the first deployment', async () => {
+      for (const live of ['green', '']) {
+        const result = await deployWith({ AZ_MODE: 'Multiple', AZ_LIVE_LABEL: live }, true);
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.smokedUrl).toBe('https://orders---blue.happy-sea.eastus.azurecontainerapps.io');
+      }
     });
 
     it('blue-green: a failed smoke test deactivates the new revision and leaves traffic alone', async () => {
@@ -195,6 +235,14 @@ esac
       expect(result.code, result.stderr).toBe(0);
       expect(result.smokedUrl).toBe('https://orders.happy-sea.eastus.azurecontainerapps.io');
       expect(result.calls.some((c) => c.includes('label'))).toBe(false);
+    });
+
+    it('gets the smoke test a bearer token for SMOKE_TOKEN_RESOURCE as the logged-in identity', async () => {
+      const result = await deployWith({ AZ_MODE: 'Single', SMOKE_TOKEN_RESOURCE: 'api://orders' }, true);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.calls).toContain('account get-access-token --resource api://orders --query accessToken --output tsv');
+      expect(result.smokeToken).toBe('token-for-api://orders');
+      expect((await deployWith({ AZ_MODE: 'Single' }, true)).smokeToken).toBe('');
     });
 
     it('stops when the revision fails to start', async () => {

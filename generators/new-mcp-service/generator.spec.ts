@@ -2,6 +2,7 @@ import { readJson, readProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
+import { presetRequirements } from '../../packages/nx/src/presets.js';
 import { versions } from '../../packages/nx/src/versions.js';
 import generator from './generator.js';
 import type { NewMcpServiceSchema } from './schema.js';
@@ -267,6 +268,13 @@ describe('new-mcp-service', () => {
       expect(tree.exists('services/sales/src/main.ts')).toBe(false);
       expect(tree.exists('services/sales/test/health.test.ts')).toBe(false);
       expect(tree.read('services/sales/src/stdio.ts', 'utf-8')).toContain('STDIO_STORE_ID');
+    });
+
+    it('tells the deployment generators it needs pgvector', async () => {
+      await generate(tree, { name: 'sales', preset: 'retail' });
+      await generate(tree, { name: 'orders' });
+      expect(presetRequirements(tree, 'services/sales').postgresExtensions).toEqual(['vector']);
+      expect(presetRequirements(tree, 'services/orders').postgresExtensions).toEqual([]);
     });
 
     it('changes nothing, byte for byte, on a re-run', async () => {

@@ -18,9 +18,18 @@ export interface InProcess {
 
 export interface GeneratorResults {
   readonly rounds: number;
-  readonly deployArgs: readonly string[];
+  /** The commands of the "all deploy targets" variant; empty when this build offers none. */
+  readonly deployCommands: readonly string[];
   /** nx 23.2.1 workspace: the comparison. */
-  readonly nx23: { slipway: Summary; nxNode: Summary; floor: Summary; slipwayInProcess: InProcess; nxNodeInProcess: InProcess };
+  readonly nx23: {
+    slipway: Summary;
+    slipwayAll: Summary;
+    nxNode: Summary;
+    floor: Summary;
+    slipwayInProcess: InProcess;
+    slipwayAllInProcess: InProcess;
+    nxNodeInProcess: InProcess;
+  };
   /** nx 24 (what Slipway is tested with): the floor in the smallest scaling workspace; its generation is scaling[0]. */
   readonly nx24: { projects: number; floor: Summary };
   readonly scaling: ReadonlyArray<{ projects: number; wall: Summary; inProcess: InProcess }>;
@@ -28,23 +37,21 @@ export interface GeneratorResults {
 
 const nxBin = (dir: string) => join(dir, 'node_modules/.bin/nx');
 
-function slipwayArgs(offer: PluginOffer): string[] {
-  return ['g', '@slipway/nx:new-mcp-service', 'orders', ...deployArgs(offer), '--no-interactive'];
-}
 const NX_NODE_ARGS = ['g', '@nx/node:application', '--directory=apps/api', '--framework=express', '--docker', '--no-interactive'];
 // A generator that changes nothing: Nx start-up, project graph and plugin resolution alone.
 const FLOOR_ARGS = ['g', '@slipway/nx:init', '--skipInstall', '--no-interactive'];
 
-async function nxRun(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { ms } = await timed(nxBin(dir), args, dir, env);
+/** Runs one or more `nx` commands in turn, then resets the workspace; returns their summed wall time. */
+async function nxRun(dir: string, commands: readonly (readonly string[])[], env: NodeJS.ProcessEnv): Promise<number> {
+  let total = 0;
+  for (const args of commands) total += (await timed(nxBin(dir), args, dir, env)).ms;
   gitReset(dir);
-  return ms;
+  return total;
 }
 
 interface TimingSpec {
   collection: string;
-  generator: string;
-  options: Record<string, unknown>;
+  steps: Array<{ generator: string; options: Record<string, unknown> }>;
   iterations: number;
 }
 
@@ -71,15 +78,26 @@ class InProcessSamples {
   }
 }
 
-function slipwayTiming(offer: PluginOffer, iterations: number): TimingSpec {
+/** new-mcp-service alone, or with every deploy target: its deploy option, else each layer generator in turn. */
+function slipwaySteps(offer: PluginOffer, withDeploy: boolean): TimingSpec['steps'] {
   const options: Record<string, unknown> = { name: 'orders' };
-  if (offer.deployOption && offer.deployTargets.length > 0) options[offer.deployOption] = [...offer.deployTargets];
-  return { collection: '@slipway/nx', generator: 'new-mcp-service', options, iterations };
+  if (withDeploy && offer.deployOption && offer.deployTargets.length > 0) options[offer.deployOption] = [...offer.deployTargets];
+  const steps = [{ generator: 'new-mcp-service', options }];
+  if (withDeploy && !offer.deployOption) steps.push(...offer.deployGenerators.map((generator) => ({ generator, options: { project: 'orders' } })));
+  return steps;
 }
+
+function slipwayCommands(offer: PluginOffer, withDeploy: boolean): string[][] {
+  return slipwaySteps(offer, withDeploy).map((step, i) =>
+    i === 0
+      ? ['g', '@slipway/nx:new-mcp-service', 'orders', ...(withDeploy ? deployArgs(offer) : []), '--no-interactive']
+      : ['g', `@slipway/nx:${step.generator}`, '--project=orders', '--no-interactive'],
+  );
+}
+
 const NX_NODE_TIMING = (iterations: number): TimingSpec => ({
   collection: '@nx/node',
-  generator: 'application',
-  options: { directory: 'apps/api', framework: 'express', docker: true },
+  steps: [{ generator: 'application', options: { directory: 'apps/api', framework: 'express', docker: true } }],
   iterations,
 });
 
@@ -110,51 +128,59 @@ export async function benchGenerators(options: {
 }): Promise<GeneratorResults> {
   const { nx23, offer, rounds, log } = options;
   const env = nxEnv(options.stubBin);
+  const hasDeploy = offer.deployTargets.length > 0 || offer.deployGenerators.length > 0;
   gitBaseline(nx23);
   // Warms the file cache and Nx's workspace data; not measured.
-  await nxRun(nx23, FLOOR_ARGS, env);
+  await nxRun(nx23, [FLOOR_ARGS], env);
 
-  const wall = { slipway: [] as number[], nxNode: [] as number[], floor: [] as number[] };
-  const variants: Array<[keyof typeof wall, string[]]> = [
-    ['slipway', slipwayArgs(offer)],
-    ['nxNode', NX_NODE_ARGS],
-    ['floor', FLOOR_ARGS],
+  const wall = { slipway: [] as number[], slipwayAll: [] as number[], nxNode: [] as number[], floor: [] as number[] };
+  const variants: Array<[keyof typeof wall, string[][]]> = [
+    ['slipway', slipwayCommands(offer, false)],
+    ...(hasDeploy ? [['slipwayAll', slipwayCommands(offer, true)] as [keyof typeof wall, string[][]]] : []),
+    ['nxNode', [NX_NODE_ARGS]],
+    ['floor', [FLOOR_ARGS]],
   ];
   for (let round = 0; round < rounds; round += 1) {
-    for (const [key, args] of rotate(variants, round)) wall[key].push(await nxRun(nx23, args, env));
-    log(`generator round ${round + 1}/${rounds}: slipway ${Math.round(wall.slipway.at(-1)!)} ms, @nx/node ${Math.round(wall.nxNode.at(-1)!)} ms, floor ${Math.round(wall.floor.at(-1)!)} ms`);
+    for (const [key, commands] of rotate(variants, round)) wall[key].push(await nxRun(nx23, commands, env));
+    log(`generator round ${round + 1}/${rounds}: ${variants.map(([key]) => `${key} ${Math.round(wall[key].at(-1)!)} ms`).join(', ')}`);
   }
   const slipwayIn = new InProcessSamples();
+  const slipwayAllIn = new InProcessSamples();
   const nxNodeIn = new InProcessSamples();
   for (let round = 0; round < options.inProcessRounds; round += 1) {
-    slipwayIn.add(await inProcess(nx23, slipwayTiming(offer, 6), env));
+    slipwayIn.add(await inProcess(nx23, { collection: '@slipway/nx', steps: slipwaySteps(offer, false), iterations: 6 }, env));
+    if (hasDeploy) slipwayAllIn.add(await inProcess(nx23, { collection: '@slipway/nx', steps: slipwaySteps(offer, true), iterations: 6 }, env));
     nxNodeIn.add(await inProcess(nx23, NX_NODE_TIMING(6), env));
   }
 
-  // nx 24: the generation into workspaces of 1, 100 and 500 projects, alternating, plus the floor in the smallest.
+  // nx 24: generation into workspaces of 1, 100 and 500 projects, alternating, plus the floor in the smallest.
   const scaleDirs = options.sizes.map((n) => [n, scalingWorkspace(options.work, options.nx24, n)] as const);
   const scaleWall = new Map<number, number[]>(options.sizes.map((n) => [n, []]));
   const scaleIn = new Map<number, InProcessSamples>(options.sizes.map((n) => [n, new InProcessSamples()]));
   const floor24: number[] = [];
   const smallest = scaleDirs[0]![1];
-  for (const [, dir] of scaleDirs) await nxRun(dir, FLOOR_ARGS, env);
+  for (const [, dir] of scaleDirs) await nxRun(dir, [FLOOR_ARGS], env);
   for (let round = 0; round < rounds; round += 1) {
     for (const [n, dir] of rotate(scaleDirs, round)) {
-      scaleWall.get(n)!.push(await nxRun(dir, slipwayArgs(offer), env));
-      if (round < options.inProcessRounds) scaleIn.get(n)!.add(await inProcess(dir, slipwayTiming(offer, 4), env));
+      scaleWall.get(n)!.push(await nxRun(dir, slipwayCommands(offer, false), env));
+      if (round < options.inProcessRounds) {
+        scaleIn.get(n)!.add(await inProcess(dir, { collection: '@slipway/nx', steps: slipwaySteps(offer, false), iterations: 4 }, env));
+      }
     }
-    floor24.push(await nxRun(smallest, FLOOR_ARGS, env));
+    floor24.push(await nxRun(smallest, [FLOOR_ARGS], env));
     log(`scaling round ${round + 1}/${rounds}: ${scaleDirs.map(([n]) => `${n}: ${Math.round(scaleWall.get(n)!.at(-1)!)} ms`).join(', ')}`);
   }
 
   return {
     rounds,
-    deployArgs: deployArgs(offer),
+    deployCommands: hasDeploy ? slipwayCommands(offer, true).map((c) => `nx ${c.join(' ')}`) : [],
     nx23: {
       slipway: summarize(wall.slipway),
+      slipwayAll: summarize(wall.slipwayAll),
       nxNode: summarize(wall.nxNode),
       floor: summarize(wall.floor),
       slipwayInProcess: slipwayIn.summary(),
+      slipwayAllInProcess: slipwayAllIn.summary(),
       nxNodeInProcess: nxNodeIn.summary(),
     },
     nx24: { projects: options.sizes[0]!, floor: summarize(floor24) },

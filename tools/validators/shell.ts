@@ -11,6 +11,8 @@ export interface ShellSnippet {
   /** Where in the file, for messages: `jobs.build.steps[2] "Push"`. */
   readonly where: string;
   readonly script: string;
+  /** Shell options the CI system runs the script with (GitHub: `bash -e`), prepended for shellcheck. */
+  readonly prelude?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -66,9 +68,11 @@ export function githubRunSnippets(file: string, text: string): ShellSnippet[] {
     const jobShell = isObject(job['defaults']) && isObject(job['defaults']['run']) ? job['defaults']['run']['shell'] : undefined;
     job['steps'].forEach((step, index) => {
       if (!isObject(step) || typeof step['run'] !== 'string') return;
-      const shell = String(step['shell'] ?? jobShell ?? workflowShell ?? 'bash');
-      if (!/^(bash|sh)\b/.test(shell)) return;
-      snippets.push({ file, where: stepName(step, `jobs.${jobId}.steps[${index}]`), script: replaceGithubExpressions(step['run']) });
+      const shell = step['shell'] ?? jobShell ?? workflowShell;
+      if (shell !== undefined && !/^(bash|sh)\b/.test(String(shell))) return;
+      // Linux runners run `bash -e {0}` by default, and `bash --noprofile --norc -eo pipefail {0}` for `shell: bash`.
+      const prelude = shell === 'bash' ? 'set -eo pipefail' : 'set -e';
+      snippets.push({ file, where: stepName(step, `jobs.${jobId}.steps[${index}]`), script: replaceGithubExpressions(step['run']), prelude });
     });
   }
   return snippets;
@@ -127,14 +131,19 @@ interface ShellcheckComment {
   readonly message: string;
 }
 
+/** Lines put above a snippet: the shell to check it as (unless it has a shebang) and its CI shell options. */
+function header(snippet: ShellSnippet): string {
+  if (snippet.script.startsWith('#!')) return '';
+  return `# shellcheck shell=bash\n${snippet.prelude ? `${snippet.prelude}\n` : ''}`;
+}
+
 /** Runs shellcheck once over all snippets; each is checked as bash unless it has its own shebang. */
 export function shellcheck(snippets: readonly ShellSnippet[]): Promise<ValidationProblem[]> {
   if (snippets.length === 0) return Promise.resolve([]);
   const dir = mkdtempSync(join(tmpdir(), 'slipway-shellcheck-'));
   const paths = snippets.map((snippet, index) => {
     const path = join(dir, `${index}.sh`);
-    const script = snippet.script.startsWith('#!') ? snippet.script : `# shellcheck shell=bash\n${snippet.script}`;
-    writeFileSync(path, script);
+    writeFileSync(path, `${header(snippet)}${snippet.script}`);
     return path;
   });
   return new Promise((resolve, reject) => {
@@ -149,8 +158,7 @@ export function shellcheck(snippets: readonly ShellSnippet[]): Promise<Validatio
       resolve(
         comments.map((comment) => {
           const snippet = snippets[paths.indexOf(comment.file)]!;
-          // Snippets without a shebang got one directive line on top.
-          const line = snippet.script.startsWith('#!') ? comment.line : comment.line - 1;
+          const line = comment.line - header(snippet).split('\n').length + 1;
           const where = snippet.where ? `${snippet.where}, ` : '';
           return { file: snippet.file, message: `shellcheck ${where}line ${line}: SC${comment.code} (${comment.level}) ${comment.message}` };
         }),

@@ -36,6 +36,7 @@ export function templateVariables(tree: Tree, { options, target, delivery }: Azu
     // Azure Pipelines path filters match folder prefixes; a root project has nothing to filter on.
     triggerPaths: delivery.root === '' ? [] : delivery.triggerPaths.map((path) => path.replace(/\/\*\*$/, '')),
     tools: ciTools,
+    nodeLine: delivery.nodeLine,
     testDatabase: TEST_DATABASE,
     hasDatabase: delivery.databaseUrlForTests !== undefined,
     inWorkspace: target.inWorkspace,
@@ -53,6 +54,7 @@ export function templateVariables(tree: Tree, { options, target, delivery }: Azu
     serviceConnection: options.serviceConnection,
     registryConnection: options.registryConnection,
     containerApp: delivery.containerApp,
+    smokeTokenResource: delivery.smokeTokenResource,
     deployStages,
   };
 }

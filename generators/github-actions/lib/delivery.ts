@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
 import { SERVICE_GENERATOR, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 import { OptionsError } from '../../../packages/nx/src/options.js';
+import { containerImages, defaultNodeLine, imageReference, nodeBaseImages, type NodeLine } from '../../../packages/nx/src/versions.js';
+import { dockerfilePath } from '../../docker/lib/template-variables.js';
 
 /**
  * What both CI/CD generators (github-actions, azure-pipelines) decide the same way about a
@@ -12,20 +14,27 @@ import { OptionsError } from '../../../packages/nx/src/options.js';
 
 const ENVIRONMENT = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 
-/** `--environments=staging,production`: deployment order, each an environment name in both CI systems. */
+/**
+ * `--environments=staging,prod`: deployment order, each an environment name in both CI systems. The
+ * default matches the azure generator's environments (dev, staging, prod) and its `rg-<project>-<env>` groups.
+ */
 export const environmentsOption = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((e) => e.trim()).filter(Boolean))
-  .refine((list) => list.length > 0, { message: 'name at least one environment, e.g. staging,production' })
+  .refine((list) => list.length > 0, { message: 'name at least one environment, e.g. staging,prod' })
   .refine((list) => list.every((e) => ENVIRONMENT.test(e)), {
-    message: 'each environment must be 2-32 lowercase letters, digits and hyphens, starting with a letter (e.g. staging,production)',
+    message: 'each environment must be 2-32 lowercase letters, digits and hyphens, starting with a letter (e.g. staging,prod)',
   })
   .refine((list) => new Set(list).size === list.length, { message: 'list each environment once' })
-  .default(['staging', 'production']);
+  .default(['staging', 'prod']);
 
-/** The tool the smoke test calls on a service Slipway made; every generated service has it. */
-const SMOKE_TOOL = 'text_stats';
-const SMOKE_TOOL_ARGUMENTS = '{"text":"Slipway smoke test."}';
+/** The read-only tool the smoke test calls on a service Slipway made, per preset. */
+const SMOKE_CALLS: Readonly<Record<string, { tool: string; arguments: string }>> = {
+  minimal: { tool: 'text_stats', arguments: '{"text":"Slipway smoke test."}' },
+  retail: { tool: 'get_current_utc_date', arguments: '{}' },
+};
+/** Presets whose /mcp sits behind OAuth bearer tokens (their AUTH_AUDIENCE defaults to `api://<name>`). */
+const AUTHENTICATED_PRESETS = new Set(['retail']);
 
 export interface DeliveryEnvironment {
   /** Environment name in GitHub / Azure DevOps, where approvals and checks are configured. */
@@ -39,9 +48,11 @@ export interface Delivery {
   readonly root: string;
   /** Workspace-relative folder of the shared scripts, e.g. `services/orders/scripts`. */
   readonly scriptsDir: string;
+  /** Where the docker generator writes the Dockerfile; it builds with the workspace root as context. */
   readonly dockerfile: string;
-  /** Docker build context: the workspace root for workspace members (they build with the root lockfile). */
   readonly buildContext: string;
+  /** The Node line the service's image runs (the docker generator's choice), for CI to test on the same. */
+  readonly nodeLine: NodeLine;
   /** Paths whose changes trigger the service's delivery. */
   readonly triggerPaths: readonly string[];
   readonly containerApp: string;
@@ -49,11 +60,27 @@ export interface Delivery {
   /** Empty for a project Slipway did not make: the smoke test then lists tools instead of calling one. */
   readonly smokeTool: string;
   readonly smokeToolArguments: string;
+  /**
+   * For a service behind OAuth: the resource (audience) the deploy step gets a token for, as the
+   * identity it logged in with; empty when /mcp needs no token.
+   */
+  readonly smokeTokenResource: string;
   readonly databaseUrlForTests: string | undefined;
 }
 
 /** The test database the CI PostgreSQL service container creates (trust auth on an ephemeral container). */
-export const TEST_DATABASE = { name: 'slipway_test', url: 'postgres://postgres@localhost:5432/slipway_test' } as const;
+export const TEST_DATABASE = {
+  image: imageReference(containerImages.postgres),
+  name: 'slipway_test',
+  url: 'postgres://postgres@localhost:5432/slipway_test',
+} as const;
+
+const DOCKER_GENERATOR = '@slipway/nx:docker';
+
+function nodeLineOf(tree: Tree, root: string): NodeLine {
+  const recorded = readGeneratorRecord(tree, root, DOCKER_GENERATOR)?.options['nodeVersion'];
+  return typeof recorded === 'string' && recorded in nodeBaseImages ? (recorded as NodeLine) : defaultNodeLine;
+}
 
 /** `rg-orders-staging`: Azure's recommended `rg-<workload>-<environment>` resource-group naming. */
 export function resourceGroupName(project: string, environment: string): string {
@@ -79,18 +106,22 @@ export function resolveDelivery(
 ): Delivery {
   if (deploys) assertServesHttp(tree, generator, target);
   const root = target.root === '.' ? '' : target.root;
+  const preset = String(readGeneratorRecord(tree, target.root, SERVICE_GENERATOR)?.options['preset'] ?? 'minimal');
+  const smoke = target.managed ? SMOKE_CALLS[preset] : undefined;
   const lockfile = target.lockfile;
   return {
     project: target.project,
     root,
     scriptsDir: joinPathFragments(root, 'scripts'),
-    dockerfile: joinPathFragments(root, 'Dockerfile'),
-    buildContext: target.inWorkspace || root === '' ? '.' : root,
+    dockerfile: dockerfilePath(target),
+    buildContext: '.',
+    nodeLine: nodeLineOf(tree, target.root),
     triggerPaths: root === '' || lockfile.startsWith(`${root}/`) ? [root === '' ? '**' : `${root}/**`] : [`${root}/**`, lockfile],
     containerApp: target.project,
     environments: environments.map((name) => ({ name, resourceGroup: resourceGroupName(target.project, name) })),
-    smokeTool: target.managed ? SMOKE_TOOL : '',
-    smokeToolArguments: target.managed ? SMOKE_TOOL_ARGUMENTS : '{}',
+    smokeTool: smoke?.tool ?? '',
+    smokeToolArguments: smoke?.arguments ?? '{}',
+    smokeTokenResource: target.managed && AUTHENTICATED_PRESETS.has(preset) ? `api://${target.project}` : '',
     databaseUrlForTests: target.database === 'none' ? undefined : TEST_DATABASE.url,
   };
 }

@@ -1,4 +1,4 @@
-import { ciTools, githubActions } from '../../../packages/nx/src/versions.js';
+import { ciTools, defaultNodeLine, githubActions } from '../../../packages/nx/src/versions.js';
 import { scriptVariables, TEST_DATABASE, variablePrefix } from './delivery.js';
 import type { GithubActionsContext } from './normalize-options.js';
 
@@ -28,6 +28,8 @@ export function templateVariables({ options, delivery, registryKind }: GithubAct
     workflowFile: `.github/workflows/${project}-delivery.yml`,
     actions: githubActions,
     tools: ciTools,
+    // ci.yml is the same for every service, so it tests on the default line rather than one service's.
+    nodeLine: defaultNodeLine,
     testDatabase: TEST_DATABASE,
     dockerfile: delivery.dockerfile,
     buildContext: delivery.buildContext,
@@ -44,6 +46,8 @@ export function templateVariables({ options, delivery, registryKind }: GithubAct
     deployJobs,
     resourceGroupVariable: `${prefix}_RESOURCE_GROUP`,
     containerAppVariable: `${prefix}_CONTAINER_APP`,
+    smokeTokenResource: delivery.smokeTokenResource,
+    smokeTokenVariable: `${prefix}_SMOKE_TOKEN_RESOURCE`,
     containerApp: delivery.containerApp,
   };
 }

@@ -12,4 +12,6 @@ export const generatorsByKey: Readonly<Record<string, () => Promise<GeneratorFun
   '@slipway/nx:compose': async () => (await import('../../../generators/compose/generator.js')).default as GeneratorFunction,
   '@slipway/nx:k8s': async () => (await import('../../../generators/k8s/generator.js')).default as GeneratorFunction,
   '@slipway/nx:azure': async () => (await import('../../../generators/azure/generator.js')).default as GeneratorFunction,
+  '@slipway/nx:github-actions': async () => (await import('../../../generators/github-actions/generator.js')).default as GeneratorFunction,
+  '@slipway/nx:azure-pipelines': async () => (await import('../../../generators/azure-pipelines/generator.js')).default as GeneratorFunction,
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serviceNameProblems, suggestServiceName, titleCase } from './names.js';
+import { serviceNameProblems, suggestServiceName, titleCase, workspaceNameProblems } from './names.js';
 
 describe('service names', () => {
   it.each(['orders', 'ab', 'orders-api', 'a1', 'x'.repeat(32)])('accepts %j', (name) => {
@@ -25,5 +25,15 @@ describe('service names', () => {
 
   it('title-cases for display', () => {
     expect(titleCase('orders-api')).toBe('Orders Api');
+  });
+});
+
+describe('workspace names', () => {
+  it.each(['my-platform', 'acme.platform', 'platform_2', '1st'])('accepts %j', (name) => {
+    expect(workspaceNameProblems(name)).toEqual([]);
+  });
+
+  it.each(['', 'My-Platform', '.hidden', '_x', 'a/b', '@acme/platform', 'node_modules', 'x'.repeat(215)])('rejects %j', (name) => {
+    expect(workspaceNameProblems(name).length).toBeGreaterThan(0);
   });
 });

@@ -38,6 +38,27 @@ export function serviceNameProblems(name: string): string[] {
   return serviceNameRules.filter((rule) => !rule.test(name)).map((rule) => rule.message);
 }
 
+const NPM_NAME_MAX = 214;
+
+/**
+ * Rules for a new workspace's name, used as its folder and its root package.json name: an
+ * unscoped npm package name that is also a portable folder name.
+ */
+export const workspaceNameRules: readonly NameRule[] = [
+  { test: (n) => n.length >= 1 && n.length <= NPM_NAME_MAX, message: `must be 1 to ${NPM_NAME_MAX} characters long (npm package name)` },
+  {
+    test: (n) => /^[a-z0-9._-]*$/.test(n),
+    message: 'may contain only lowercase letters, digits, "-", "." and "_" (npm package name, portable folder name)',
+  },
+  { test: (n) => /^[a-z0-9]/.test(n), message: 'must start with a lowercase letter or digit (npm package name)' },
+  { test: (n) => !['node_modules', 'favicon.ico'].includes(n), message: 'is reserved by npm' },
+];
+
+/** Returns the broken rules' messages; empty when the name can name a new workspace. */
+export function workspaceNameProblems(name: string): string[] {
+  return workspaceNameRules.filter((rule) => !rule.test(name)).map((rule) => rule.message);
+}
+
 /** A readable suggestion for an invalid name: `Orders_API` → `orders-api`. */
 export function suggestServiceName(name: string): string {
   const slug = name

@@ -7,6 +7,8 @@ import { slipwayVersion } from './package-paths.js';
 export const versions = {
   '@slipway/mcp-runtime': slipwayVersion,
   '@slipway/nx': slipwayVersion,
+  // The Nx a new workspace gets (create-slipway): the one this repo builds and tests with.
+  nx: '24.0.6',
   '@modelcontextprotocol/server': '2.4.0',
   '@modelcontextprotocol/node': '2.1.2',
   '@modelcontextprotocol/client': '2.4.0',
@@ -54,18 +56,17 @@ export const githubActions = {
   trufflehog: 'trufflesecurity/trufflehog@bcfcf73aaf4759d4dadc2783177c245a02792318 # v3.97.0',
 } as const;
 
-/** Tools, images and runners the generated CI/CD pipelines (GitHub Actions and Azure Pipelines) run. */
+/**
+ * Runners and scanners the generated CI/CD pipelines (GitHub Actions and Azure Pipelines) use; their
+ * Node line and PostgreSQL image come from `defaultNodeLine` and `containerImages` below.
+ */
 export const ciTools = {
-  /** Node.js major for CI (setup-node, NodeTool); within the services' `engines` range. */
-  node: '22',
   githubRunner: 'ubuntu-24.04',
   azurePipelinesVmImage: 'ubuntu-24.04',
   /** The Trivy CLI that trivy-action installs (the action's own default for its pinned release). */
   trivy: 'v0.70.0',
   /** The TruffleHog image tag the pinned action runs (its default is `latest`). */
   trufflehog: '3.97.0',
-  /** PostgreSQL with pgvector for tests in CI. */
-  postgresImage: 'pgvector/pgvector:0.8.6-pg17-bookworm',
 } as const;
 
 /**

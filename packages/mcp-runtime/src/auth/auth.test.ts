@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+
+type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MCP_HEADERS, memoryLogger, rawRequest, testConfig } from '../__fixtures__/http-client.js';
@@ -44,11 +46,11 @@ const toolsCall = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', 
 describe('bearer auth on startHttpService', () => {
   let service: RunningService;
   let jwks: Awaited<ReturnType<typeof startJwks>>;
-  let signingKey: CryptoKey;
-  let otherKey: CryptoKey;
+  let signingKey: SigningKey;
+  let otherKey: SigningKey;
   const resource = 'https://sales.example.test/mcp';
 
-  async function token(claims: Record<string, unknown> = {}, options: { key?: CryptoKey; exp?: string | number | null; alg?: string } = {}) {
+  async function token(claims: Record<string, unknown> = {}, options: { key?: SigningKey; exp?: string | number | null; alg?: string } = {}) {
     let jwt = new SignJWT({ scope: 'sales.read', client_id: 'test-client', ...claims })
       .setProtectedHeader({ alg: options.alg ?? 'RS256', kid: 'k1' })
       .setIssuer(ISSUER)
@@ -242,6 +244,11 @@ describe('auth configuration', () => {
       clockToleranceSeconds: 5,
     });
     expect(options?.algorithms).not.toContain('HS256');
+  });
+
+  it('keeps the issuer exactly as written (iss is compared character for character)', () => {
+    const config = parseConfig(authConfigSchema, { AUTH_ISSUER: 'http://127.0.0.1:8080', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks', AUTH_RESOURCE_URL: 'http://127.0.0.1:3000/mcp' });
+    expect(authOptionsFromConfig(config)).toMatchObject({ issuer: 'http://127.0.0.1:8080', authorizationServers: ['http://127.0.0.1:8080'] });
   });
 
   it('rejects a bad URL, naming the variable', () => {

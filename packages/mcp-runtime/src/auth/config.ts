@@ -8,7 +8,9 @@ const optionalUrl = z
   .transform((raw, ctx) => {
     if (raw === undefined || raw.trim() === '') return undefined;
     try {
-      return new URL(raw.trim()).href;
+      new URL(raw.trim());
+      // Kept as written: `iss` is compared character for character, so no normalising slash.
+      return raw.trim();
     } catch {
       ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
       return z.NEVER;

@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Extensions } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
 import { redactUrlCredentials } from '../logger.js';
@@ -13,6 +14,12 @@ export interface OpenDatabaseOptions {
   logger?: Logger;
   /** pg Pool size. Default 10. */
   poolSize?: number;
+  /**
+   * A gzipped tarball of a fresh PGlite data directory (see createPgliteTemplate). A data directory
+   * that does not exist yet is unpacked from it instead of running initdb, which takes seconds in
+   * WASM. Ignored for existing data directories, `memory://` and PostgreSQL.
+   */
+  template?: string | URL;
 }
 
 const MEMORY = 'memory://';
@@ -22,17 +29,42 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return options.url !== undefined && options.url !== '' ? openPostgres(options.url, options) : openPglite(options);
 }
 
+async function pgliteExtensions(wanted: readonly DatabaseExtension[] | undefined): Promise<Extensions> {
+  const extensions: Extensions = {};
+  if (wanted?.includes('vector')) extensions['vector'] = (await import('@electric-sql/pglite-pgvector')).vector;
+  return extensions;
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+/**
+ * Writes a gzipped tarball of a freshly initialised PGlite data directory, to pass as `template`:
+ * made once (at build time, or in an image layer), it spares every new data directory the initdb.
+ * It is tied to the PGlite version that made it.
+ */
+export async function createPgliteTemplate(file: string, extensions?: DatabaseExtension[]): Promise<void> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pg = await PGlite.create(MEMORY, { extensions: await pgliteExtensions(extensions) });
+  try {
+    const dump = await pg.dumpDataDir('gzip');
+    await writeFile(file, new Uint8Array(await dump.arrayBuffer()));
+  } finally {
+    await pg.close();
+  }
+}
+
 async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const wantsVector = options.extensions?.includes('vector') ?? false;
-  const extensions: Extensions = {};
-  if (wantsVector) extensions['vector'] = (await import('@electric-sql/pglite-pgvector')).vector;
+  const extensions = await pgliteExtensions(options.extensions);
   const inMemory = options.dataDir === MEMORY || options.dataDir === '';
   if (!inMemory) await mkdir(options.dataDir, { recursive: true });
+  // PG_VERSION is what initdb writes first: without it the directory holds no database yet.
+  const fromTemplate = !inMemory && options.template !== undefined && !(await exists(join(options.dataDir, 'PG_VERSION')));
+  const loadDataDir = fromTemplate ? new Blob([await readFile(options.template!)]) : undefined;
   const started = performance.now();
-  const pg = await PGlite.create(inMemory ? MEMORY : options.dataDir, { extensions });
+  const pg = await PGlite.create(inMemory ? MEMORY : options.dataDir, { extensions, ...(loadDataDir && { loadDataDir }) });
   options.logger?.info(
-    { kind: 'pglite', dataDir: inMemory ? MEMORY : options.dataDir, ms: Math.round(performance.now() - started) },
+    { kind: 'pglite', dataDir: inMemory ? MEMORY : options.dataDir, fromTemplate, ms: Math.round(performance.now() - started) },
     'database opened',
   );
 

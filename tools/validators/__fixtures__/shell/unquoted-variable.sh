@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Broken: unquoted expansions split and glob.
+set -euo pipefail
+target=$1
+rm -rf $target/dist
