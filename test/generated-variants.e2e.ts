@@ -26,7 +26,7 @@ function projectFiles(tree: Tree, root: string): Map<string, string> {
 describe('generated service variants', () => {
   const variants: Array<Pick<NewMcpServiceSchema, 'transport' | 'database' | 'preset'>> = [];
   for (const transport of ['both', 'http', 'stdio'] as const) {
-    for (const database of ['pglite', 'postgres', 'none'] as const) variants.push({ transport, database });
+    for (const database of ['pglite', 'postgres', 'none'] as const) variants.push({ transport, database, preset: 'minimal' });
   }
   // The retail preset on top of the server layer (retail-preset.e2e.ts installs and runs the default).
   variants.push({ transport: 'http', database: 'postgres', preset: 'retail' }, { transport: 'stdio', database: 'pglite', preset: 'retail' });

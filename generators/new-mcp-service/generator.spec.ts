@@ -329,3 +329,46 @@ describe('new-mcp-service', () => {
     });
   });
 });
+
+describe('new-mcp-service --deploy', () => {
+  let tree: Tree;
+  const records = (t: Tree) => Object.keys(readJson<AnswersFile>(t, `services/orders/${answersFileName}`).records).sort();
+
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace();
+  });
+
+  it('composes docker and compose by default, each recording its own generation', async () => {
+    await generate(tree, { name: 'orders' });
+    expect(tree.exists('services/orders/Dockerfile')).toBe(true);
+    expect(records(tree)).toEqual(['@slipway/nx:compose', '@slipway/nx:docker', '@slipway/nx:new-mcp-service']);
+  });
+
+  it('composes exactly the targets asked for, and none with --deploy=none', async () => {
+    await generate(tree, { name: 'orders', deploy: 'k8s,github-actions' });
+    expect(records(tree)).toEqual(['@slipway/nx:github-actions', '@slipway/nx:k8s', '@slipway/nx:new-mcp-service']);
+    const bare = createTreeWithEmptyWorkspace();
+    await generate(bare, { name: 'orders', deploy: 'none' });
+    expect(records(bare)).toEqual(['@slipway/nx:new-mcp-service']);
+  });
+
+  it('composes nothing by default for a stdio-only service', async () => {
+    await generate(tree, { name: 'orders', transport: 'stdio' });
+    expect(records(tree)).toEqual(['@slipway/nx:new-mcp-service']);
+  });
+
+  it('rejects an unknown target, naming the option, and writes nothing', async () => {
+    const before = snapshotTree(tree);
+    await expect(generate(tree, { name: 'orders', deploy: 'docker,helm' })).rejects.toThrow(/--deploy: must be "none" or a comma-separated list/);
+    expect(snapshotTree(tree)).toEqual(before);
+  });
+
+  it('with all six targets, a re-run changes nothing', async () => {
+    const all = 'docker,compose,k8s,azure,github-actions,azure-pipelines';
+    await generate(tree, { name: 'orders', deploy: all });
+    expect(records(tree)).toHaveLength(7);
+    const first = snapshotTree(tree);
+    await generate(tree, { name: 'orders', deploy: all });
+    expect(snapshotTree(tree)).toEqual(first);
+  });
+});

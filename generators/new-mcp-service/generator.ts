@@ -1,7 +1,8 @@
-import { installPackagesTask, type GeneratorCallback, type Tree } from '@nx/devkit';
-import { generateLayer, wrote } from '../../packages/nx/src/generate-layer.js';
+import { installPackagesTask, runTasksInSerial, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { generateLayer, isCapturing, wrote } from '../../packages/nx/src/generate-layer.js';
 import { parseOptions } from '../../packages/nx/src/options.js';
 import { ensureWorkspaceMember } from '../../packages/nx/src/workspace.js';
+import { composeDeployTargets, deployTargetsFor } from './lib/compose-deploy.js';
 import { GENERATOR, normalizeOptions } from './lib/normalize-options.js';
 import { serviceProjectJson, servicePackageJson } from './lib/project-files.js';
 import { templateVariables } from './lib/template-variables.js';
@@ -9,7 +10,8 @@ import { newMcpServiceSchema, type NewMcpServiceSchema } from './schema.js';
 
 /** `nx g @slipway/nx:new-mcp-service <name>`: a TypeScript MCP service that installs, builds, tests and serves at once. */
 export default async function newMcpServiceGenerator(tree: Tree, schema: NewMcpServiceSchema): Promise<GeneratorCallback> {
-  const options = normalizeOptions(tree, parseOptions('new-mcp-service', newMcpServiceSchema, schema, tree));
+  const { deploy, ...parsed } = parseOptions('new-mcp-service', newMcpServiceSchema, schema, tree);
+  const options = normalizeOptions(tree, parsed);
   const { skipInstall, ...recorded } = options;
 
   const result = generateLayer(tree, {
@@ -21,8 +23,11 @@ export default async function newMcpServiceGenerator(tree: Tree, schema: NewMcpS
     extraFiles: [servicePackageJson(options), serviceProjectJson(options)],
   });
   ensureWorkspaceMember(tree, options.directory);
+  // A re-render (update, drift check) renders this generator's own files only: each composed
+  // deployment generator is re-rendered from its own record.
+  const deployTasks = isCapturing() ? [] : await composeDeployTargets(tree, options.name, deployTargetsFor(options, deploy));
 
-  return () => {
+  return runTasksInSerial(...deployTasks, () => {
     if (!skipInstall && wrote(result, 'package.json')) installPackagesTask(tree, true);
-  };
+  });
 }

@@ -2,6 +2,19 @@ import { z } from 'zod';
 import { serviceNameProblems, suggestServiceName } from '../../packages/nx/src/names.js';
 
 export const transports = ['both', 'http', 'stdio'] as const;
+/** Deployment generators new-mcp-service can compose, in the order they run. */
+export const deployTargets = ['docker', 'compose', 'k8s', 'azure', 'github-actions', 'azure-pipelines'] as const;
+export type DeployTarget = (typeof deployTargets)[number];
+/** What `--deploy` means when not given: a container image and a local stack, nothing tied to a cloud. */
+export const defaultDeployTargets: readonly DeployTarget[] = ['docker', 'compose'];
+
+const deploy = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((t) => t.trim()).filter(Boolean))
+  .refine((list) => list.length === 1 && list[0] === 'none' ? true : list.every((t) => (deployTargets as readonly string[]).includes(t)), {
+    message: `must be "none" or a comma-separated list of ${deployTargets.join(', ')}`,
+  })
+  .transform((list) => deployTargets.filter((t) => list.includes(t)));
 export const databases = ['pglite', 'postgres', 'none'] as const;
 export const presets = ['minimal', 'retail'] as const;
 
@@ -52,6 +65,7 @@ export const newMcpServiceSchema = z.object({
     .optional(),
   tags: tags.optional(),
   preset: z.enum(presets, { error: `must be one of ${presets.join(', ')}` }).default('minimal'),
+  deploy: deploy.optional(),
   skipInstall: z.boolean().default(false),
 })
   .superRefine((options, ctx) => {
