@@ -36,7 +36,7 @@ const pipelineFiles = (tree: Tree, root = 'services/orders'): Map<string, string
 const pipeline = (tree: Tree, path = PIPELINE): Json => parse(tree.read(path, 'utf-8')!) as Json;
 
 async function service(tree: Tree, name: string, options: Record<string, unknown> = {}): Promise<void> {
-  await newMcpServiceGenerator(tree, { name, skipInstall: true, ...options });
+  await newMcpServiceGenerator(tree, { name, skipInstall: true, deploy: 'none', ...options });
 }
 
 async function run(tree: Tree, options: Partial<AzurePipelinesSchema> = {}): Promise<void> {

@@ -34,7 +34,7 @@ function azureFiles(tree: Tree, root: string): Map<string, string> {
 }
 
 async function service(tree: Tree, options: Partial<NewMcpServiceSchema> = {}): Promise<void> {
-  await newMcpServiceGenerator(tree, { name: 'orders', skipInstall: true, ...options });
+  await newMcpServiceGenerator(tree, { name: 'orders', skipInstall: true, deploy: 'none', ...options });
 }
 
 const NETWORK_TYPES = [

@@ -31,7 +31,7 @@ function manifests(tree: Tree, root: string): Map<string, string> {
 }
 
 async function service(tree: Tree, options: Partial<NewMcpServiceSchema> = {}): Promise<void> {
-  await newMcpServiceGenerator(tree, { name: 'orders', skipInstall: true, ...options });
+  await newMcpServiceGenerator(tree, { name: 'orders', skipInstall: true, deploy: 'none', ...options });
 }
 
 async function rendered(tree: Tree, root: string, overlay: string): Promise<Array<Record<string, any>>> {

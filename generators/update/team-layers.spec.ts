@@ -41,7 +41,7 @@ describe('team layers', () => {
   });
 
   it("overlays the team's files and defaults on ours, explicit options winning, and records the layer", async () => {
-    await newMcpService(tree, { name: 'orders', skipInstall: true });
+    await newMcpService(tree, { name: 'orders', skipInstall: true, deploy: 'none' });
     expect(tree.read('services/orders/README.md', 'utf-8')).toBe('# Orders (ACME platform, layer 1)\n\nOwned by the payments team.\n');
     expect(tree.read('services/orders/src/config.ts', 'utf-8')).toContain('DATABASE_URL: z.string().url()');
     const record = readGeneratorRecord(tree, 'services/orders', '@slipway/nx:new-mcp-service')!;
@@ -53,7 +53,7 @@ describe('team layers', () => {
   });
 
   it('updates a service when the team layer changes, merging with the owner’s edits', async () => {
-    await newMcpService(tree, { name: 'orders', skipInstall: true });
+    await newMcpService(tree, { name: 'orders', skipInstall: true, deploy: 'none' });
     flushToDisk(tree);
     git('add', '-A');
     git('commit', '-qm', 'layer 1 and orders');

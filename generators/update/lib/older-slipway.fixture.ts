@@ -40,7 +40,7 @@ export const olderSlipway: RenderingApiLoader = async (version) => {
 
 /** Puts a service in the state the older version left it (before any edits by its owners). */
 export async function generatedByOlderVersion(tree: Tree, name: string): Promise<string> {
-  await newMcpService(tree, { name, skipInstall: true });
+  await newMcpService(tree, { name, skipInstall: true, deploy: 'none' });
   const root = `services/${name}`;
   const record = readGeneratorRecord(tree, root, KEY)!;
   const [captured] = await captureRenders(() => newMcpService(tree, { ...(record.options as { name: string }), skipInstall: true }));

@@ -7,7 +7,7 @@ import { driftReport } from './drift.js';
 describe('drift report', () => {
   it('is clean right after generation, then names edited, missing and outdated files without writing', async () => {
     const tree = createTreeWithEmptyWorkspace();
-    await newMcpService(tree, { name: 'orders', skipInstall: true });
+    await newMcpService(tree, { name: 'orders', skipInstall: true, deploy: 'none' });
     expect(await driftReport(tree, 'orders', 'services/orders')).toMatchObject({ drifted: 0, updateAvailable: false });
 
     tree.write('services/orders/README.md', '# mine\n');
