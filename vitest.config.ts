@@ -12,6 +12,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          globalSetup: ['test/support/postgres-global-setup.ts'],
         },
       },
       {
