@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readGeneratorRecord } from '../../packages/nx/src/answers.js';
 import { slipwayVersion } from '../../packages/nx/src/package-paths.js';
 import type { RenderingApiLoader } from '../../packages/nx/src/slipway-versions.js';
+import newMcpService from '../new-mcp-service/generator.js';
 import { KEY, OLD, generatedByOlderVersion, olderSlipway } from './lib/older-slipway.fixture.js';
 import update from './generator.js';
 
@@ -69,5 +70,17 @@ describe('update', () => {
     tree.write('apps/legacy/project.json', JSON.stringify({ name: 'legacy', root: 'apps/legacy' }));
     await expect(update(tree, { project: 'legacy' }, olderSlipway)).rejects.toThrow(/adopt it first: nx g @slipway\/nx:adopt legacy/);
     await expect(update(tree, {}, olderSlipway)).rejects.toThrow(/--project: name one project/);
+  });
+});
+
+describe('update of composed deployment generations', () => {
+  it('re-renders docker and compose from their own records on an in-memory workspace, keeping edits', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    await newMcpService(tree, { name: 'orders', skipInstall: true });
+    const dockerfile = `${tree.read('services/orders/Dockerfile', 'utf-8')}# team: scanned weekly\n`;
+    tree.write('services/orders/Dockerfile', dockerfile);
+    (await update(tree, { project: 'orders' }, olderSlipway))();
+    expect(tree.read('services/orders/Dockerfile', 'utf-8')).toBe(dockerfile);
+    expect(process.exitCode).toBeUndefined();
   });
 });

@@ -1,9 +1,8 @@
 import { posix } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import type { DeployTarget } from '../../../packages/nx/src/deploy-target.js';
-import { suggestServiceName } from '../../../packages/nx/src/names.js';
 import { containerImages, imageReference } from '../../../packages/nx/src/versions.js';
-import { dockerfilePath } from '../../docker/lib/template-variables.js';
+import { containerName, dockerfilePath } from '../../docker/lib/template-variables.js';
 import type { NormalizedComposeOptions } from './normalize-options.js';
 
 /** The runtime's default SHUTDOWN_TIMEOUT_MS (packages/mcp-runtime config.ts). */
@@ -12,12 +11,6 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 const STOP_MARGIN_SECONDS = 10;
 /** The postgres user of the official (Debian-based) PostgreSQL images, which pgvector/pgvector builds on. */
 const POSTGRES_UID = 999;
-
-/** A compose service name, image name and DNS label: the project name itself for Slipway services. */
-export function composeServiceName(project: string): string {
-  const lowered = project.toLowerCase();
-  return /^[a-z][a-z0-9-]*[a-z0-9]$/.test(lowered) ? lowered : suggestServiceName(project);
-}
 
 /** `orders-api` → `orders_api`: a PostgreSQL identifier that needs no quoting. */
 function sqlIdentifier(service: string): string {
@@ -38,7 +31,7 @@ function nodeFetchCheck(port: number, path: string): string {
 
 /** Every decision the compose templates branch on, made here rather than in EJS. */
 export function templateVariables(tree: Tree, target: DeployTarget, options: NormalizedComposeOptions) {
-  const name = composeServiceName(target.project);
+  const name = containerName(target.project);
   const hasDatabase = target.database !== 'none';
   const context = contextFrom(target.root);
   const dependsOn = [...(hasDatabase ? ['postgres'] : []), ...(options.redis ? ['redis'] : [])];

@@ -75,12 +75,14 @@ export class ScratchTree implements Tree {
     return [...names].sort();
   }
 
+  /** The underlying tree's changes with ours on top: devkit helpers such as getProjects read them. */
   listChanges(): FileChange[] {
-    return [...this.pending].map(([path, { content }]) => ({
+    const own: FileChange[] = [...this.pending].map(([path, { content }]) => ({
       path,
       type: content === null ? 'DELETE' : this.under.exists(path) ? 'UPDATE' : 'CREATE',
       content,
     }));
+    return [...this.under.listChanges().filter((change) => !this.pending.has(change.path)), ...own];
   }
 
   changePermissions(): void {
