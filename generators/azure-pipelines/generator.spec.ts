@@ -10,25 +10,12 @@ import githubActionsGenerator from '../github-actions/generator.js';
 import newMcpServiceGenerator from '../new-mcp-service/generator.js';
 import generator from './generator.js';
 import type { AzurePipelinesSchema } from './schema.js';
+import { treeFiles as filesUnder } from '../../packages/nx/src/testing-support.js';
 
 // Parsed YAML, navigated freely in assertions: a wrong path fails the test anyway.
 type Json = Record<string, any>;
 
 const PIPELINE = 'services/orders/azure-pipelines.yml';
-
-function filesUnder(tree: Tree, ...prefixes: string[]): Map<string, string> {
-  const files = new Map<string, string>();
-  const visit = (dir: string): void => {
-    for (const child of tree.children(dir)) {
-      const path = dir ? `${dir}/${child}` : child;
-      if (tree.isFile(path)) {
-        if (prefixes.some((p) => path.startsWith(p))) files.set(path, tree.read(path, 'utf-8')!);
-      } else visit(path);
-    }
-  };
-  visit('');
-  return files;
-}
 
 const snapshot = (tree: Tree): Map<string, string> => filesUnder(tree, '');
 const pipelineFiles = (tree: Tree, root = 'services/orders'): Map<string, string> =>

@@ -10,19 +10,7 @@ import newMcpServiceGenerator from '../new-mcp-service/generator.js';
 import type { NewMcpServiceSchema } from '../new-mcp-service/schema.js';
 import generator from './generator.js';
 import type { AzureSchema } from './schema.js';
-
-function snapshotTree(tree: Tree): Map<string, string> {
-  const files = new Map<string, string>();
-  const visit = (dir: string): void => {
-    for (const child of tree.children(dir)) {
-      const path = dir ? `${dir}/${child}` : child;
-      if (tree.isFile(path)) files.set(path, tree.read(path, 'utf-8')!);
-      else visit(path);
-    }
-  };
-  visit('');
-  return files;
-}
+import { treeFiles as snapshotTree } from '../../packages/nx/src/testing-support.js';
 
 /** The generated Azure files, by path relative to the project root. */
 function azureFiles(tree: Tree, root: string): Map<string, string> {

@@ -9,22 +9,10 @@ import newMcpServiceGenerator from '../new-mcp-service/generator.js';
 import type { NewMcpServiceSchema } from '../new-mcp-service/schema.js';
 import generator from './generator.js';
 import type { ComposeSchema } from './schema.js';
+import { treeFiles as snapshotTree } from '../../packages/nx/src/testing-support.js';
 
 // `any`: parsed compose files are untyped data, and the assertions below say what they expect.
 type Compose = { services: Record<string, any>; volumes?: Record<string, unknown>; secrets?: Record<string, { file: string }> };
-
-function snapshotTree(tree: Tree): Map<string, string> {
-  const files = new Map<string, string>();
-  const visit = (dir: string): void => {
-    for (const child of tree.children(dir)) {
-      const path = dir ? `${dir}/${child}` : child;
-      if (tree.isFile(path)) files.set(path, tree.read(path, 'utf-8')!);
-      else visit(path);
-    }
-  };
-  visit('');
-  return files;
-}
 
 /** The files under a folder, by path relative to it. */
 function filesUnder(tree: Tree, root: string): Map<string, string> {

@@ -8,26 +8,13 @@ import { validateFiles } from '../../tools/validators/index.js';
 import newMcpServiceGenerator from '../new-mcp-service/generator.js';
 import generator from './generator.js';
 import type { GithubActionsSchema } from './schema.js';
+import { treeFiles as filesUnder } from '../../packages/nx/src/testing-support.js';
 
 // Parsed YAML, navigated freely in assertions: a wrong path fails the test anyway.
 type Json = Record<string, any>;
 
 const CI = '.github/workflows/ci.yml';
 const DELIVERY = '.github/workflows/orders-delivery.yml';
-
-function filesUnder(tree: Tree, ...prefixes: string[]): Map<string, string> {
-  const files = new Map<string, string>();
-  const visit = (dir: string): void => {
-    for (const child of tree.children(dir)) {
-      const path = dir ? `${dir}/${child}` : child;
-      if (tree.isFile(path)) {
-        if (prefixes.some((p) => path.startsWith(p))) files.set(path, tree.read(path, 'utf-8')!);
-      } else visit(path);
-    }
-  };
-  visit('');
-  return files;
-}
 
 function snapshot(tree: Tree): Map<string, string> {
   return filesUnder(tree, '');

@@ -6,19 +6,7 @@ import { presetRequirements } from '../../packages/nx/src/presets.js';
 import { versions } from '../../packages/nx/src/versions.js';
 import generator from './generator.js';
 import type { NewMcpServiceSchema } from './schema.js';
-
-function snapshotTree(tree: Tree): Map<string, string> {
-  const files = new Map<string, string>();
-  const visit = (dir: string): void => {
-    for (const child of tree.children(dir)) {
-      const path = dir ? `${dir}/${child}` : child;
-      if (tree.isFile(path)) files.set(path, tree.read(path, 'utf-8')!);
-      else visit(path);
-    }
-  };
-  visit('');
-  return files;
-}
+import { treeFiles as snapshotTree } from '../../packages/nx/src/testing-support.js';
 
 async function generate(tree: Tree, options: Partial<NewMcpServiceSchema> & { name: string }): Promise<void> {
   await generator(tree, { skipInstall: true, ...options });

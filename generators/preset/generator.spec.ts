@@ -6,19 +6,7 @@ import { teamLayers } from '../../packages/nx/src/team-layers.js';
 import { versions } from '../../packages/nx/src/versions.js';
 import generator from './generator.js';
 import type { PresetSchema } from './schema.js';
-
-function snapshot(tree: Tree): Map<string, string> {
-  const files = new Map<string, string>();
-  const visit = (dir: string): void => {
-    for (const child of tree.children(dir)) {
-      const path = dir ? `${dir}/${child}` : child;
-      if (tree.isFile(path)) files.set(path, tree.read(path, 'utf-8')!);
-      else visit(path);
-    }
-  };
-  visit('');
-  return files;
-}
+import { treeFiles as snapshot } from '../../packages/nx/src/testing-support.js';
 
 async function preset(tree: Tree, options: PresetSchema = {}): Promise<void> {
   await generator(tree, { name: 'acme-platform', skipInstall: true, ...options });

@@ -13,3 +13,20 @@ export function flushToDisk(tree: Tree): void {
     }
   }
 }
+
+/**
+ * The Tree's files with their text, for byte-for-byte comparisons in specs: all of them, or
+ * those whose path starts with one of the prefixes.
+ */
+export function treeFiles(tree: Tree, ...prefixes: string[]): Map<string, string> {
+  const files = new Map<string, string>();
+  const visit = (dir: string): void => {
+    for (const child of tree.children(dir)) {
+      const path = dir ? `${dir}/${child}` : child;
+      if (!tree.isFile(path)) visit(path);
+      else if (prefixes.length === 0 || prefixes.some((p) => path.startsWith(p))) files.set(path, tree.read(path, 'utf-8')!);
+    }
+  };
+  visit('');
+  return files;
+}
