@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databases } from '../new-mcp-service/schema.js';
+import { portOption, databaseOverrideOption } from '../../packages/nx/src/deploy-options.js';
 
 export const registrySkus = ['Basic', 'Standard', 'Premium'] as const;
 
@@ -20,13 +20,8 @@ export const azureSchema = z.object({
     .union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' })
     .transform((value) => value === true || value === 'true')
     .optional(),
-  port: z.coerce
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
-    .min(1024, { error: 'must be at least 1024 (the container runs as a non-root user)' })
-    .max(65535, { error: 'must be at most 65535' })
-    .optional(),
-  database: z.enum(databases, { error: `must be one of ${databases.join(', ')}` }).optional(),
+  port: portOption.optional(),
+  database: databaseOverrideOption.optional(),
 });
 
 export type AzureSchema = z.input<typeof azureSchema>;

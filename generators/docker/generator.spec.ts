@@ -219,7 +219,7 @@ describe('docker', () => {
     it.each([
       [{}, /--project: is required/],
       [{ project: 'nope' }, /--project: there is no project named "nope"/],
-      [{ project: 'orders', port: 80 }, /--port: must be at least 1024: the container runs as a non-root user/],
+      [{ project: 'orders', port: 80 }, /--port: must be at least 1024: services run as a non-root user/],
       [{ project: 'orders', port: 'abc' }, /--port: must be a number/],
       [{ project: 'orders', nodeVersion: '20' }, /--nodeVersion: must be one of 22, 24/],
       [{ project: 'orders', healthPath: 'healthz' }, /--healthPath: must be a URL path starting with "\/"/],

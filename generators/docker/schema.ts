@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nodeBaseImages, type NodeLine } from '../../packages/nx/src/versions.js';
+import { portOption } from '../../packages/nx/src/deploy-options.js';
 
 const nodeLines = Object.keys(nodeBaseImages) as NodeLine[];
 
@@ -12,12 +13,7 @@ export const projectOption = z
 /** Raw options as Nx passes them (CLI, prompts or a parent generator). */
 export const dockerSchema = z.object({
   project: projectOption,
-  port: z.coerce
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
-    .min(1024, { error: 'must be at least 1024: the container runs as a non-root user, which cannot bind lower ports' })
-    .max(65535, { error: 'must be at most 65535' })
-    .optional(),
+  port: portOption.optional(),
   healthPath: z
     .string()
     .trim()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databases } from '../new-mcp-service/schema.js';
+import { portOption, databaseOverrideOption } from '../../packages/nx/src/deploy-options.js';
 
 export const progressiveDeliveries = ['none', 'canary', 'blue-green'] as const;
 
@@ -51,13 +51,8 @@ export const k8sSchema = z.object({
     .trim()
     .refine((value) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value), { message: 'must be an http(s) URL, e.g. http://prometheus-operated.monitoring.svc:9090' })
     .optional(),
-  port: z.coerce
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
-    .min(1024, { error: 'must be at least 1024 (the container runs as a non-root user)' })
-    .max(65535, { error: 'must be at most 65535' })
-    .optional(),
-  database: z.enum(databases, { error: `must be one of ${databases.join(', ')}` }).optional(),
+  port: portOption.optional(),
+  database: databaseOverrideOption.optional(),
 });
 
 export type K8sSchema = z.input<typeof k8sSchema>;

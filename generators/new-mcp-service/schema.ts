@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { serviceNameProblems, suggestServiceName } from '../../packages/nx/src/names.js';
+import { portOption } from '../../packages/nx/src/deploy-options.js';
 
 export const transports = ['both', 'http', 'stdio'] as const;
 /** Deployment generators new-mcp-service can compose, in the order they run. */
@@ -57,12 +58,7 @@ export const newMcpServiceSchema = z.object({
   directory: directory.optional(),
   transport: z.enum(transports, { error: `must be one of ${transports.join(', ')}` }).default('both'),
   database: z.enum(databases, { error: `must be one of ${databases.join(', ')}` }).default('pglite'),
-  port: z.coerce
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
-    .min(1024, { error: 'must be at least 1024 (lower ports need root)' })
-    .max(65535, { error: 'must be at most 65535' })
-    .optional(),
+  port: portOption.optional(),
   tags: tags.optional(),
   preset: z.enum(presets, { error: `must be one of ${presets.join(', ')}` }).default('minimal'),
   deploy: deploy.optional(),
