@@ -8,6 +8,7 @@ import { buildContextOverride, ensurePodmanTools, ensureStandInBaseImage, podman
 import { checkExampleCapabilities } from './support/mcp-checks.js';
 import { freePort, waitFor } from './support/ports.js';
 import { run } from './support/run.js';
+import { completePlatformEntries } from '../tools/lockfile.js';
 
 /**
  * The generated Dockerfile, built and run the way a user would, with podman as root: a fresh
@@ -23,29 +24,6 @@ import { run } from './support/run.js';
 const base = nodeBaseImages[defaultNodeLine];
 const IMAGE = 'localhost/slipway-e2e/orders:test';
 const CONTAINER = `slipway-e2e-orders-${process.pid}`;
-
-/**
- * The npm registry this machine reaches lacks nx's non-Linux platform packages, so the lockfile npm
- * writes here omits them and `npm ci` refuses it as out of sync. A lockfile written against the full
- * registry lists them as optional, OS-restricted entries that npm never fetches on Linux; this adds
- * such entries for any that are missing (a no-op where the registry is complete).
- */
-function completePlatformEntries(lockfile: string): string[] {
-  const lock = JSON.parse(readFileSync(lockfile, 'utf8')) as { packages: Record<string, { version?: string; optionalDependencies?: Record<string, string> }> };
-  const added: string[] = [];
-  for (const [path, entry] of Object.entries(lock.packages)) {
-    for (const [name, version] of Object.entries(entry.optionalDependencies ?? {})) {
-      const nested = `${path ? `${path}/` : ''}node_modules/${name}`;
-      if (lock.packages[nested] || lock.packages[`node_modules/${name}`]) continue;
-      const platform = /-(darwin|linux|win32|freebsd|android|openbsd|sunos|aix)-(x64|arm64|arm|ia32|ppc64|s390x|riscv64)/.exec(name);
-      if (!platform) continue;
-      lock.packages[`node_modules/${name}`] = { version, optional: true, os: [platform[1]!], cpu: [platform[2]!] } as never;
-      added.push(name);
-    }
-  }
-  writeFileSync(lockfile, `${JSON.stringify(lock, null, 2)}\n`);
-  return added;
-}
 
 describe('nx g @slipway/nx:docker orders: the image builds, runs and answers', () => {
   const work = mkdtempSync(join(tmpdir(), 'slipway-docker-e2e-'));
