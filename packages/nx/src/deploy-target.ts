@@ -58,6 +58,22 @@ function startCommandFrom(generator: string, project: string, start: string): st
   return start.trim().split(/\s+/);
 }
 
+function workspaceGlobs(workspaces: unknown): string[] {
+  const list = Array.isArray(workspaces) ? workspaces : (workspaces as { packages?: unknown } | undefined)?.packages;
+  return Array.isArray(list) ? list.filter((g): g is string => typeof g === 'string') : [];
+}
+
+/** npm workspace globs: `*` is one path segment, `**` any number of them. */
+function globMatches(glob: string, path: string): boolean {
+  const pattern = glob
+    .replace(/^\.\//, '')
+    .replace(/\/+$/, '')
+    .split('/')
+    .map((segment) => (segment === '**' ? '.*' : segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')))
+    .join('/');
+  return new RegExp(`^${pattern}$`).test(path);
+}
+
 export function resolveDeployTarget(
   tree: Tree,
   generator: string,
@@ -84,7 +100,7 @@ export function resolveDeployTarget(
   const recordedPort = record?.options['port'];
   const recordedDatabase = record?.options['database'];
   const rootPkg = tree.exists('package.json') ? readJson<{ workspaces?: unknown }>(tree, 'package.json') : {};
-  const inWorkspace = root !== '' && root !== '.' && rootPkg.workspaces !== undefined;
+  const inWorkspace = root !== '' && root !== '.' && workspaceGlobs(rootPkg.workspaces).some((glob) => globMatches(glob, root));
   return {
     project: projectName,
     root,
