@@ -1,10 +1,10 @@
-import { readJson, type Tree } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { describe, expect, it } from 'vitest';
 import generator from '../generators/new-mcp-service/generator.js';
 import type { NewMcpServiceSchema } from '../generators/new-mcp-service/schema.js';
 import { validateFiles } from '../tools/validators/index.js';
-import { answersFileName, type AnswersFile } from '../packages/nx/src/answers.js';
+import { layerOfGenerator, validateRecordedGenerations } from '../tools/validators/recorded.js';
 
 function projectFiles(tree: Tree, root: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -40,32 +40,15 @@ describe('generated service variants', () => {
   });
 });
 
-const LAYER_OF: Readonly<Record<string, string>> = {
-  '@slipway/nx:new-mcp-service': 'server',
-  '@slipway/nx:docker': 'docker',
-  '@slipway/nx:compose': 'compose',
-  '@slipway/nx:k8s': 'k8s',
-  '@slipway/nx:azure': 'azure',
-  '@slipway/nx:github-actions': 'github',
-  '@slipway/nx:azure-pipelines': 'azure-pipelines',
-};
-
 describe('new-mcp-service --deploy with all six targets', () => {
   it('every generated artifact passes its layer’s validators', async () => {
     const tree = createTreeWithEmptyWorkspace();
     await generator(tree, { name: 'orders', skipInstall: true, deploy: 'docker,compose,k8s,azure,github-actions,azure-pipelines' });
-    const answers = readJson<AnswersFile>(tree, `services/orders/${answersFileName}`);
-    expect(Object.keys(answers.records).sort()).toEqual(Object.keys(LAYER_OF).sort());
-    for (const [key, record] of Object.entries(answers.records)) {
-      const base = record.base ?? 'services/orders';
-      const files = new Map(
-        Object.keys(record.files).flatMap((path) => {
-          const text = tree.read(base ? `${base}/${path}` : path, 'utf-8');
-          return text === null ? [] : [[path, text] as const];
-        }),
-      );
-      expect(files.size, key).toBeGreaterThan(0);
-      expect(await validateFiles(LAYER_OF[key]!, files), key).toEqual([]);
+    const checks = await validateRecordedGenerations(tree, 'services/orders');
+    expect(checks.map((c) => c.generator).sort()).toEqual(Object.keys(layerOfGenerator).sort());
+    for (const check of checks) {
+      expect(check.files, check.generator).toBeGreaterThan(0);
+      expect(check.problems, check.generator).toEqual([]);
     }
   });
 });
