@@ -61,6 +61,20 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
     expect(status).toBe('');
   });
 
+  it('runs every deployment generator from the packed plugin, and the result passes the validators', async () => {
+    for (const target of ['k8s', 'azure', 'github-actions', 'azure-pipelines']) {
+      nx(workspace, ['g', `@slipway/nx:${target}`, 'orders', '--no-interactive']);
+    }
+    const answers = JSON.parse(readFileSync(join(service, '.slipway-answers.json'), 'utf8'));
+    expect(Object.keys(answers.records)).toHaveLength(7);
+    const validate = await run(process.execPath, [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(repoRoot, 'tools/validate.ts'), workspace], {
+      cwd: repoRoot,
+      allowFailure: true,
+    });
+    expect(validate.code, validate.stdout + validate.stderr).toBe(0);
+    expect(validate.stdout.match(/^ok /gm)).toHaveLength(7);
+  });
+
   it('infers a drift check that passes on the untouched service and fails in CI on an edit', () => {
     expect(nx(workspace, ['run', 'orders:slipway-check'])).toMatch(/in sync/);
     const readme = join(service, 'README.md');

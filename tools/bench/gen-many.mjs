@@ -1,6 +1,6 @@
 // Fills the workspace in the cwd with generated services in one process (much faster than one
 // `nx g` each): new-mcp-service plus each given per-project generator, then writes them to disk.
-// Input: {count, layers}. Output: {ms, files, failed}.
+// Input: {count, serviceOptions, layers}. Output: {ms, files, failed}.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -29,7 +29,7 @@ for (let i = 1; i <= spec.count; i += 1) {
   // tree holding all the services would make generation quadratic in the number of files.
   const tree = new FsTree(root, false);
   const name = `svc-${String(i).padStart(3, '0')}`;
-  await newService(tree, { name, skipInstall: true });
+  await newService(tree, { ...spec.serviceOptions, name, skipInstall: true });
   for (const [layer, generator] of layers) {
     try {
       await generator(tree, { project: name, skipInstall: true });

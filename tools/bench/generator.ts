@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { timed } from './processes.js';
+import { summarizeProfile, type ProfileSummary } from './profile.js';
 import { rotate, summarize, type Summary } from './stats.js';
 import { benchDir, deployArgs, gitBaseline, gitReset, nxEnv, writeProjectStubs, type PluginOffer } from './workspaces.js';
 
@@ -33,7 +34,11 @@ export interface GeneratorResults {
   /** nx 24 (what Slipway is tested with): the floor in the smallest scaling workspace; its generation is scaling[0]. */
   readonly nx24: { projects: number; floor: Summary };
   readonly scaling: ReadonlyArray<{ projects: number; wall: Summary; inProcess: InProcess }>;
+  /** new-mcp-service's own time in the largest workspace, profiled. */
+  readonly profile?: ProfileSummary;
 }
+
+const GENERATOR_FOCUS = /generators\/|@slipway|getProjects|readAndCombine|readJson|globWithWorkspaceContext|tree\.js/;
 
 const nxBin = (dir: string) => join(dir, 'node_modules/.bin/nx');
 
@@ -44,8 +49,11 @@ const FLOOR_ARGS = ['g', '@slipway/nx:init', '--skipInstall', '--no-interactive'
 /** Runs one or more `nx` commands in turn, then resets the workspace; returns their summed wall time. */
 async function nxRun(dir: string, commands: readonly (readonly string[])[], env: NodeJS.ProcessEnv): Promise<number> {
   let total = 0;
-  for (const args of commands) total += (await timed(nxBin(dir), args, dir, env)).ms;
-  gitReset(dir);
+  try {
+    for (const args of commands) total += (await timed(nxBin(dir), args, dir, env)).ms;
+  } finally {
+    gitReset(dir);
+  }
   return total;
 }
 
@@ -81,7 +89,9 @@ class InProcessSamples {
 /** new-mcp-service alone, or with every deploy target: its deploy option, else each layer generator in turn. */
 function slipwaySteps(offer: PluginOffer, withDeploy: boolean): TimingSpec['steps'] {
   const options: Record<string, unknown> = { name: 'orders' };
-  if (withDeploy && offer.deployOption && offer.deployTargets.length > 0) options[offer.deployOption] = [...offer.deployTargets];
+  if (withDeploy && offer.deployOption && offer.deployTargets.length > 0) {
+    options[offer.deployOption] = offer.deployOptionIsArray ? [...offer.deployTargets] : offer.deployTargets.join(',');
+  }
   const steps = [{ generator: 'new-mcp-service', options }];
   if (withDeploy && !offer.deployOption) steps.push(...offer.deployGenerators.map((generator) => ({ generator, options: { project: 'orders' } })));
   return steps;
@@ -171,8 +181,15 @@ export async function benchGenerators(options: {
     log(`scaling round ${round + 1}/${rounds}: ${scaleDirs.map(([n]) => `${n}: ${Math.round(scaleWall.get(n)!.at(-1)!)} ms`).join(', ')}`);
   }
 
+  const [largest, largestDir] = scaleDirs[scaleDirs.length - 1]!;
+  const profileDir = join(options.work, 'profiles', `generator-${largest}`);
+  const spec = { collection: '@slipway/nx', steps: slipwaySteps(offer, false), iterations: 4 };
+  await timed(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, join(benchDir, 'gen-timing.mjs'), JSON.stringify(spec)], largestDir, env);
+  const profile = summarizeProfile(`new-mcp-service ×4 in-process, ${largest} projects (module loading included)`, profileDir, GENERATOR_FOCUS);
+
   return {
     rounds,
+    profile,
     deployCommands: hasDeploy ? slipwayCommands(offer, true).map((c) => `nx ${c.join(' ')}`) : [],
     nx23: {
       slipway: summarize(wall.slipway),

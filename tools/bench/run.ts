@@ -1,24 +1,25 @@
 // `npm run bench` (add `-- --quick` for a short smoke run): builds nothing itself (the npm script
 // builds first), sets up workspaces from the packed packages, runs every section side by side and
 // writes BENCHMARKS.md. Not part of `npm test`.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { LocalRegistry } from '../local-registry.js';
+import { startLocalRegistry, type LocalRegistry } from '../local-registry.js';
 import { repoRoot, setUpSlipwayWorkspace } from '../local-packages.js';
 import type { PostgresServer } from '../../test/support/postgres.js';
 import { seedPglite, seedPostgres, SEEDED_NOTES } from './databases.js';
 import { benchGenerators, type GeneratorResults } from './generator.js';
 import { benchImage, type ImageResult } from './image.js';
 import { describeMachine } from './machine.js';
-import { renderReport } from './report.js';
+import { renderReport, type Report } from './report.js';
 import { prepareServices, type GeneratedServices } from './services.js';
-import { benchStartup, type StartResult } from './startup.js';
-import { benchScenario, type LoadSpec, type ScenarioResult } from './throughput.js';
+import type { ProfileSummary } from './profile.js';
+import { benchStartup, makePgliteTemplate, profileStart, type StartResult, type TemplateResult } from './startup.js';
+import { benchScenario, profileSlipway, type LoadSpec, type ScenarioResult } from './throughput.js';
 import { benchUpdate, type UpdateResult } from './update.js';
 import { collectVersions } from './versions.js';
-import { createNx23Workspace, npmStub, pluginOffer } from './workspaces.js';
+import { createNx23Workspace, npmStub, nxEnv, pluginOffer, workingOffer } from './workspaces.js';
 
 const SECTIONS = ['generator', 'update', 'throughput', 'startup', 'image'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -31,16 +32,23 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     only: { type: 'string' },
     out: { type: 'string', default: join(repoRoot, 'BENCHMARKS.md') },
+    // Re-render BENCHMARKS.md from a run's saved results.json, without running anything.
+    'from-results': { type: 'string' },
   },
 });
+if (values['from-results']) {
+  writeFileSync(values.out!, renderReport(JSON.parse(readFileSync(values['from-results'], 'utf8')) as Report));
+  console.log(`wrote ${values.out}`);
+  process.exit(0);
+}
 const quick = values.quick!;
 const only = new Set((values.only ?? SECTIONS.join(',')).split(',') as Section[]);
 const started = Date.now();
 const log = (message: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 
 const plan = quick
-  ? { genRounds: 2, inProcessRounds: 1, sizes: [1, 500], small: { connections: 10, warmupSec: 1, durationSec: 2, rounds: 1 }, db: { connections: 10, warmupSec: 1, durationSec: 2, rounds: 1 }, startRounds: 2, initdbRounds: 1, updateRounds: 1 }
-  : { genRounds: 5, inProcessRounds: 2, sizes: [1, 100, 500], small: { connections: 10, warmupSec: 2, durationSec: 6, rounds: 3 }, db: { connections: 10, warmupSec: 1, durationSec: 5, rounds: 3 }, startRounds: 5, initdbRounds: 3, updateRounds: 3 };
+  ? { genRounds: 1, inProcessRounds: 1, sizes: [1, 500], small: { connections: 10, warmupSec: 1, durationSec: 1, rounds: 1 }, db: { connections: 10, warmupSec: 0, durationSec: 1, rounds: 1 }, startRounds: 1, initdbRounds: 1, updateRounds: 1 }
+  : { genRounds: 5, inProcessRounds: 2, sizes: [1, 100, 500], small: { connections: 10, warmupSec: 2, durationSec: 5, rounds: 3 }, db: { connections: 10, warmupSec: 1, durationSec: 4, rounds: 3 }, startRounds: 5, initdbRounds: 3, updateRounds: 2 };
 
 const work = values.work ?? mkdtempSync(join(tmpdir(), 'slipway-bench-'));
 mkdirSync(join(work, 'logs'), { recursive: true });
@@ -70,11 +78,12 @@ try {
     state.services = prepareServices(slipway.dir);
     writeFileSync(stateFile, JSON.stringify(state, null, 2));
   }
-  await registry?.stop();
-  registry = undefined;
+  // Kept running: the image build installs @slipway from it. A reused work directory restarts it on the same storage.
+  registry ??= await startLocalRegistry(join(work, 'nx24', 'registry'));
   const { nx24, nx23, services } = state;
-  const offer = pluginOffer(nx24);
   const stubBin = npmStub(work);
+  const offer = await workingOffer(nx24, pluginOffer(nx24), nxEnv(stubBin));
+  for (const { target, error } of offer.brokenTargets) log(`deploy target ${target} fails in this build and is left out: ${error}`);
 
   let generator: GeneratorResults | undefined;
   if (only.has('generator')) {
@@ -88,8 +97,10 @@ try {
     update = await benchUpdate({ work, from: nx24, offer, stubBin, services: quick ? 20 : 200, rounds: plan.updateRounds, log });
   }
 
-  let scenarios: ScenarioResult[] = [];
+  const scenarios: ScenarioResult[] = [];
   let startup: StartResult[] = [];
+  const profiles: ProfileSummary[] = [];
+  let template: TemplateResult | undefined;
   let pgliteTemplate: { dir: string; firstStartMs: number } | undefined;
   if (only.has('throughput') || only.has('startup')) {
     log('seeding PGlite and PostgreSQL through the generated service');
@@ -105,16 +116,23 @@ try {
     scenarios.push(await benchScenario({ ...base, tool: 'text_stats', backend: 'none', service: services!.noDb }, plan.small as LoadSpec, work, log));
     scenarios.push(await benchScenario({ ...base, tool: 'get_note', backend: 'pglite', service: services!.db, pgliteTemplate: pgliteTemplate!.dir }, plan.db, work, log));
     if (postgres) scenarios.push(await benchScenario({ ...base, tool: 'get_note', backend: 'postgres', service: services!.db, databaseUrl: postgres.url }, plan.db, work, log));
+    profiles.push(await profileSlipway({ ...base, tool: 'text_stats', backend: 'none', service: services!.noDb }, plan.small as LoadSpec, work));
   }
   if (only.has('startup')) {
     log('section 4: start-up');
+    template = await makePgliteTemplate(services!.db, join(work, 'pglite-template.tar.gz'));
+    log(template.supported ? `PGlite data-directory template: ${Math.round(template.createMs!)} ms, ${template.bytes} bytes` : 'the runtime cannot make a PGlite template');
     startup = await benchStartup(
-      { noDbService: services!.noDb, dbService: services!.db, pgliteTemplate: pgliteTemplate!.dir, databaseUrl: postgres?.url },
+      { noDbService: services!.noDb, dbService: services!.db, pgliteTemplate: pgliteTemplate!.dir, databaseUrl: postgres?.url, template: template.file },
       work,
       plan.startRounds,
       plan.initdbRounds,
       log,
     );
+    profiles.push(await profileStart('PGlite, first-ever initdb', services!.db, work, { PGLITE_DATA_DIR: join(work, 'pglite-startup', 'profiled-initdb') }));
+    const existing = join(work, 'pglite-startup', 'profiled-existing');
+    cpSync(pgliteTemplate!.dir, existing, { recursive: true });
+    profiles.push(await profileStart('PGlite, existing data directory', services!.db, work, { PGLITE_DATA_DIR: existing }));
   }
   await postgres?.stop();
   postgres = undefined;
@@ -122,10 +140,10 @@ try {
   let image: ImageResult | undefined;
   if (only.has('image')) {
     log('section 5: image');
-    image = await benchImage({ workspace: nx24, offer, work, log });
+    image = await benchImage({ workspace: nx24, scopeLine: registry.scopeLine, offer, work, quick, log });
   }
 
-  const report = renderReport({
+  const results: Report = {
     quick,
     durationSec: Math.round((Date.now() - started) / 1000),
     machine: describeMachine(),
@@ -135,10 +153,13 @@ try {
     update,
     scenarios,
     startup,
+    template,
+    pgliteFirstStartMs: pgliteTemplate?.firstStartMs,
     image,
-    postgresVersion: postgres ? undefined : undefined,
-  });
-  writeFileSync(values.out!, report);
+    profiles: [...(generator?.profile ? [generator.profile] : []), ...(update?.available && update.profile ? [update.profile] : []), ...profiles],
+  };
+  writeFileSync(join(work, 'results.json'), JSON.stringify(results, null, 2));
+  writeFileSync(values.out!, renderReport(results));
   log(`wrote ${values.out}`);
 } finally {
   await postgres?.stop();

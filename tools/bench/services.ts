@@ -51,12 +51,28 @@ function addGetNoteTool(service: string): void {
   writeFileSync(indexFile, patched);
 }
 
+/**
+ * Lets the bench start the service from a PGlite data-directory template (PGLITE_TEMPLATE), where the
+ * runtime supports it (openServiceDatabase's pgliteTemplate): the wiring a generated service would get.
+ */
+function passPgliteTemplate(service: string): void {
+  const file = join(service, 'src/database.ts');
+  const source = readFileSync(file, 'utf8');
+  const patched = source.replace(
+    /(\n\s*)logger,\n(\s*)\}\);/,
+    "$1logger,$1...(process.env['PGLITE_TEMPLATE'] ? { pgliteTemplate: process.env['PGLITE_TEMPLATE'] } : {}),\n$2});",
+  );
+  if (patched === source) throw new Error(`could not pass PGLITE_TEMPLATE in ${file}; the template changed`);
+  writeFileSync(file, patched);
+}
+
 /** Generates, installs (from the local registry, still running) and builds both services. */
 export function prepareServices(workspace: string): GeneratedServices {
   nx(workspace, ['g', '@slipway/nx:new-mcp-service', 'bench-db', '--skipInstall', '--no-interactive']);
   nx(workspace, ['g', '@slipway/nx:new-mcp-service', 'bench-nodb', '--database=none', '--skipInstall', '--no-interactive']);
   const db = join(workspace, 'services/bench-db');
   addGetNoteTool(db);
+  passPgliteTemplate(db);
   npmIn(workspace, ['install', '--no-audit', '--no-fund']);
   nx(workspace, ['run-many', '-t', 'build', '-p', 'bench-db', 'bench-nodb']);
   return { db, noDb: join(workspace, 'services/bench-nodb') };

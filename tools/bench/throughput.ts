@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOAD_CORE, SERVER_CORE, freePort, pinned, rssBytes, startServer, timed } from './processes.js';
+import { summarizeProfile, type ProfileSummary } from './profile.js';
 import { rotate, summarize, type Summary } from './stats.js';
 import { benchDir } from './workspaces.js';
 
@@ -152,4 +153,21 @@ export async function benchScenario(
       };
     }),
   };
+}
+
+const SERVER_FOCUS = /@slipway|@modelcontextprotocol|pino|prom-client|zod|dist\/|node:_http|node:http|undici|web\/|streams/;
+
+/** One extra, profiled load run of the generated service (not counted in the tables). */
+export async function profileSlipway(setup: ScenarioSetup, spec: LoadSpec, work: string): Promise<ProfileSummary> {
+  const dir = join(work, 'profiles', `server-${setup.tool}-${setup.backend}`);
+  const port = await freePort();
+  const cmd = serverCommand('slipway', setup, undefined, port, work);
+  const server = await startServer({ ...cmd, args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...cmd.args], port, readinessPath: '/readyz', core: SERVER_CORE });
+  let out: LoadOutput;
+  try {
+    out = await runLoad(`${server.url}/mcp`, setup.tool, { ...spec, warmupSec: 1 }, setup.maxId);
+  } finally {
+    await server.stop();
+  }
+  return summarizeProfile(`generated service, ${setup.tool}, ${Math.round(out.reqPerSec)} req/s while profiled`, dir, SERVER_FOCUS, 15);
 }

@@ -1,6 +1,7 @@
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { timed } from './processes.js';
+import { summarizeProfile, type ProfileSummary } from './profile.js';
 import { summarize, type Summary } from './stats.js';
 import { benchDir, gitBaseline, gitReset, nxEnv, type PluginOffer } from './workspaces.js';
 
@@ -19,7 +20,10 @@ export type UpdateResult =
       readonly update: Summary | { error: string };
       readonly migrate: Summary | { error: string } | { unavailable: string };
       readonly migrations: readonly string[];
+      readonly profile?: ProfileSummary;
     };
+
+const UPDATE_FOCUS = /generators\/|@slipway|getProjects|readAndCombine|readJson|globWithWorkspaceContext|scratch-tree|three-way/;
 
 interface MigrationsFile {
   generators?: Record<string, { version: string; description?: string }>;
@@ -71,10 +75,16 @@ export async function benchUpdate(options: {
   }
   if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(options.from, 'node_modules'), join(dir, 'node_modules'));
 
-  const layers = offer.deployGenerators;
-  const { output } = await timed(process.execPath, [join(benchDir, 'gen-many.mjs'), JSON.stringify({ count: options.services, layers })], dir, env);
+  // Every deploy target: through new-mcp-service's own option when it has one, else each layer generator in turn.
+  const layers = offer.deployOption ? [] : offer.deployGenerators;
+  const serviceOptions = offer.deployOption
+    ? { [offer.deployOption]: offer.deployOptionIsArray ? [...offer.deployTargets] : offer.deployTargets.join(',') }
+    : {};
+  const targets = offer.deployOption ? offer.deployTargets : layers;
+  const spec = { count: options.services, serviceOptions, layers };
+  const { output } = await timed(process.execPath, [join(benchDir, 'gen-many.mjs'), JSON.stringify(spec)], dir, env);
   const generated = JSON.parse(output.split('\n').find((l) => l.startsWith('{"ms"'))!) as { ms: number; files: number; failed: string[] };
-  log(`generated ${options.services} services with ${layers.join(', ') || 'no deploy layers'} in ${Math.round(generated.ms)} ms (${generated.files} files)`);
+  log(`generated ${options.services} services with ${targets.join(', ') || 'no deploy layers'} in ${Math.round(generated.ms)} ms (${generated.files} files)`);
   editServices(dir);
   gitBaseline(dir);
 
@@ -89,6 +99,15 @@ export async function benchUpdate(options: {
       updateError = String(error).split('\n').slice(0, 6).join(' ');
     }
     gitReset(dir);
+  }
+
+  // One more run, profiled, not counted.
+  let profile: ProfileSummary | undefined;
+  if (updateError === undefined) {
+    const profileDir = join(options.work, 'profiles', 'update');
+    await timed(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, realpathSync(join(dir, 'node_modules/.bin/nx')), 'g', '@slipway/nx:update', '--all', '--no-interactive'], dir, env).catch(() => undefined);
+    gitReset(dir);
+    profile = summarizeProfile(`update --all over ${options.services} services`, profileDir, UPDATE_FOCUS);
   }
 
   let migrate: Summary | { error: string } | { unavailable: string } = { unavailable: 'this build of @slipway/nx ships no migrations.json' };
@@ -113,12 +132,13 @@ export async function benchUpdate(options: {
   return {
     available: true,
     services: options.services,
-    layers,
+    layers: targets,
     failedLayers: generated.failed,
     files: generated.files,
     generateMs: generated.ms,
     update: updateError === undefined ? summarize(updates) : { error: updateError },
     migrate,
     migrations,
+    ...(profile && { profile }),
   };
 }

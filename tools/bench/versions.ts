@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { toolVersion } from './machine.js';
 import { benchDir } from './workspaces.js';
 
 /** The version of each package the benchmark ran, read from where it was resolved. */
 function installed(from: string, name: string): string {
-  try {
-    const require = createRequire(join(from, 'package.json'));
-    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'not installed';
+  // Node's own lookup, by hand: many packages' exports hide their package.json.
+  for (let dir = from; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) return 'not installed';
   }
 }
 
@@ -30,7 +29,7 @@ export function collectVersions(nx23: string, nx24: string): Array<[string, stri
     ['@electric-sql/pglite (generated service)', installed(service, '@electric-sql/pglite')],
     ['pg (generated service)', installed(service, 'pg')],
     ['autocannon', installed(benchDir, 'autocannon')],
-    ['PostgreSQL server', toolVersion('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin/postgres | tail -1 | xargs -I{} {} --version']) ?? 'not installed'],
+    ['PostgreSQL server', toolVersion('sh', ['-c', '"$(ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -1)" --version']) ?? 'not installed'],
     ['podman', toolVersion('podman') ?? 'not installed'],
   ];
 }

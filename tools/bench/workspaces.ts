@@ -77,12 +77,16 @@ export interface PluginOffer {
   readonly deployTargets: readonly string[];
   /** The option's name as the CLI takes it. */
   readonly deployOption: string | undefined;
+  /** Whether the option is a list (array) or a comma-separated string. */
+  readonly deployOptionIsArray: boolean;
   /**
    * Per-project layer generators (docker, compose, k8s, ...): those that take a required `project`,
    * other than update and adopt, which act on a whole existing project.
    */
   readonly deployGenerators: readonly string[];
   readonly hasUpdate: boolean;
+  /** Deploy targets left out because they fail in this build, with the first line of their error. */
+  readonly brokenTargets: ReadonlyArray<{ target: string; error: string }>;
   readonly migrationsFile: string | undefined;
 }
 
@@ -112,7 +116,7 @@ export function pluginOffer(workspace: string): PluginOffer {
     properties: Record<string, JsonSchemaProperty>;
   };
   const deployOption = ['deploy', 'deployTargets', 'targets'].find((name) => name in schema.properties);
-  const deployTargets = deployOption ? enumOf(schema.properties[deployOption]!).filter((t) => t !== 'none') : [];
+  const deployProperty = deployOption ? schema.properties[deployOption]! : undefined;
   const deployGenerators = Object.entries(collection.generators)
     .filter(([name, entry]) => {
       if (name === 'update' || name === 'adopt' || entry.hidden) return false;
@@ -120,14 +124,19 @@ export function pluginOffer(workspace: string): PluginOffer {
       return generatorSchema.required?.includes('project') ?? false;
     })
     .map(([name]) => name);
+  // Without an enum (a comma-separated string), the values are the deploy generators' names.
+  const enumerated = deployProperty ? enumOf(deployProperty).filter((t) => t !== 'none') : [];
+  const deployTargets = deployProperty ? (enumerated.length > 0 ? enumerated : deployGenerators) : [];
   const declared = typeof pkg['nx-migrations'] === 'string' ? pkg['nx-migrations'] : pkg['nx-migrations']?.migrations;
   const migrationsFile = [declared, 'migrations.json'].find((file) => file !== undefined && existsSync(join(root, file)));
   return {
     generators: Object.keys(collection.generators).sort(),
     deployTargets,
     deployOption,
+    deployOptionIsArray: deployProperty?.type === 'array',
     deployGenerators,
     hasUpdate: 'update' in collection.generators,
+    brokenTargets: [],
     migrationsFile: migrationsFile === undefined ? undefined : join(root, migrationsFile),
   };
 }
@@ -149,4 +158,36 @@ export function writeProjectStubs(workspace: string, count: number): void {
     );
     writeFileSync(join(root, 'src/index.ts'), `export const ${name.replace('-', '_')} = ${i};\n`);
   }
+}
+
+/**
+ * The offer without the deploy targets that fail in this build (work in progress elsewhere), each tried
+ * once on its own, in-process and without writing (tools/bench/gen-timing.mjs).
+ */
+export async function workingOffer(workspace: string, offer: PluginOffer, env: NodeJS.ProcessEnv): Promise<PluginOffer> {
+  const broken: Array<{ target: string; error: string }> = [];
+  for (const target of offer.deployTargets.length > 0 ? offer.deployTargets : offer.deployGenerators) {
+    const steps = offer.deployOption
+      ? [{ generator: 'new-mcp-service', options: { name: 'probe', [offer.deployOption]: offer.deployOptionIsArray ? [target] : target } }]
+      : [{ generator: 'new-mcp-service', options: { name: 'probe' } }, { generator: target, options: { project: 'probe' } }];
+    try {
+      execFileSync(process.execPath, [join(benchDir, 'gen-timing.mjs'), JSON.stringify({ collection: '@slipway/nx', steps, iterations: 1 })], {
+        cwd: workspace,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      const stderr = String((error as { stderr?: Buffer }).stderr ?? error);
+      const lines = stderr.split('\n');
+      const line = lines.find((l) => /^\s*[A-Za-z]*Error: /.test(l)) ?? lines.find((l) => /Could not|Cannot|Invalid/.test(l)) ?? lines[0] ?? '';
+      broken.push({ target, error: line.trim().slice(0, 200) });
+    }
+  }
+  const bad = new Set(broken.map((b) => b.target));
+  return {
+    ...offer,
+    deployTargets: offer.deployTargets.filter((t) => !bad.has(t)),
+    deployGenerators: offer.deployGenerators.filter((t) => !bad.has(t)),
+    brokenTargets: broken,
+  };
 }

@@ -48,6 +48,8 @@ export interface TemplateSource {
   /** Template paths relative to the layer folder, sorted, `layer.json` included when present. */
   readonly paths: () => string[];
   readonly read: (path: string) => string;
+  /** Absolute file name of a template, against which EJS resolves `include()`. */
+  readonly filename: (path: string) => string;
 }
 
 /** A layer shipped with this package, read from disk. */
@@ -57,6 +59,7 @@ export function packagedLayer(layer: string): TemplateSource {
     label: `templates/${layer}`,
     paths: () => listFiles(dir).map((file) => relative(dir, file).split(sep).join('/')),
     read: (path) => readFileSync(join(dir, path), 'utf8'),
+    filename: (path) => join(dir, path),
   };
 }
 
@@ -71,7 +74,12 @@ export function workspaceLayer(tree: Tree, dir: string): TemplateSource | undefi
         const path = rel ? `${rel}/${child}` : child;
         return tree.isFile(`${dir}/${path}`) ? [path] : walk(path);
       });
-  return { label: dir, paths: () => walk(''), read: (path) => tree.read(`${dir}/${path}`, 'utf-8') ?? '' };
+  return {
+    label: dir,
+    paths: () => walk(''),
+    read: (path) => tree.read(`${dir}/${path}`, 'utf-8') ?? '',
+    filename: (path) => join(tree.root, dir, path),
+  };
 }
 
 function manifestOf(source: TemplateSource, paths: readonly string[]): LayerManifest {
@@ -121,7 +129,7 @@ function renderSource(source: TemplateSource, vars: Readonly<Record<string, unkn
     })
     .map((templatePath) => {
       const text = source.read(templatePath);
-      const content = templatePath.endsWith('.ejs') ? ejs.render(text, { ...vars }, { filename: `${source.label}/${templatePath}` }) : text;
+      const content = templatePath.endsWith('.ejs') ? ejs.render(text, { ...vars }, { filename: source.filename(templatePath) }) : text;
       const path = outputPath(templatePath, vars);
       return { path, content, writeOnce: matches(manifest.writeOnce ?? [], path) !== undefined };
     });
