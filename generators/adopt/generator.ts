@@ -1,10 +1,11 @@
-import { getProjects, logger, type Tree } from '@nx/devkit';
+import { logger, type Tree } from '@nx/devkit';
 import { readGeneratorRecord, writeGeneratorRecord } from '../../packages/nx/src/answers.js';
 import { OptionsError, parseOptions } from '../../packages/nx/src/options.js';
 import { slipwayVersion } from '../../packages/nx/src/package-paths.js';
 import { checklist } from './lib/checklist.js';
 import { detect } from './lib/detect.js';
 import { adoptSchema, type AdoptSchema } from './schema.js';
+import { projects } from '../../packages/nx/src/projects.js';
 
 export const ADOPT = '@slipway/nx:adopt';
 
@@ -15,7 +16,7 @@ export const ADOPT = '@slipway/nx:adopt';
  */
 export default async function adoptGenerator(tree: Tree, schema: AdoptSchema): Promise<void> {
   const { project } = parseOptions('adopt', adoptSchema, schema);
-  const config = getProjects(tree).get(project);
+  const config = projects(tree).get(project);
   if (!config) {
     throw new OptionsError(`Invalid options for ${ADOPT}; nothing was written.\n  --project: there is no project named "${project}".`);
   }

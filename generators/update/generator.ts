@@ -1,10 +1,11 @@
-import { getProjects, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { logger, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { answersFileName } from '../../packages/nx/src/answers.js';
 import { OptionsError, parseOptions } from '../../packages/nx/src/options.js';
 import { registryLoader, type RenderingApiLoader } from '../../packages/nx/src/slipway-versions.js';
 import { conflictedFiles, reportUpdates } from './lib/report.js';
 import { updateProject } from './lib/update-project.js';
 import { updateSchema, type UpdateSchema } from './schema.js';
+import { projects } from '../../packages/nx/src/projects.js';
 
 // Nx does not pass --dry-run to generators; a dry run is when the user most wants the diff.
 const isDryRun = () => process.argv.includes('--dry-run') || process.argv.includes('-d');
@@ -20,15 +21,15 @@ export default async function updateGenerator(
   loadVersion: RenderingApiLoader = registryLoader(tree.root),
 ): Promise<GeneratorCallback> {
   const options = parseOptions('update', updateSchema, schema);
-  const projects = [...getProjects(tree)]
+  const selected = [...projects(tree)]
     .filter(([name, project]) => (options.all || name === options.project) && tree.exists(`${project.root}/${answersFileName}`))
     .sort(([a], [b]) => a.localeCompare(b));
-  if (!options.all && projects.length === 0) {
-    const reason = getProjects(tree).has(options.project!) ? `it has no ${answersFileName} (adopt it first: nx g @slipway/nx:adopt ${options.project})` : 'there is no such project';
+  if (!options.all && selected.length === 0) {
+    const reason = projects(tree).has(options.project!) ? `it has no ${answersFileName} (adopt it first: nx g @slipway/nx:adopt ${options.project})` : 'there is no such project';
     throw new OptionsError(`Invalid options for @slipway/nx:update; nothing was written.\n  --project: cannot update "${options.project}": ${reason}.`);
   }
   const conflicts: string[] = [];
-  for (const [name, project] of projects) {
+  for (const [name, project] of selected) {
     const updates = await updateProject(tree, project.root, { loadVersion, twoWay: options.twoWay });
     reportUpdates(name, updates, options.diff || isDryRun());
     conflicts.push(...conflictedFiles(updates));

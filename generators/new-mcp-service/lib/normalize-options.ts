@@ -1,8 +1,9 @@
-import { getProjects, type Tree } from '@nx/devkit';
+import { type Tree } from '@nx/devkit';
 import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
 import { OptionsError } from '../../../packages/nx/src/options.js';
 import { assignPort } from '../../../packages/nx/src/ports.js';
 import type { ParsedNewMcpServiceOptions } from '../schema.js';
+import { projects } from '../../../packages/nx/src/projects.js';
 
 export const GENERATOR = '@slipway/nx:new-mcp-service';
 const SERVICE_TAG = 'type:mcp-service';
@@ -22,7 +23,7 @@ export interface NormalizedNewMcpServiceOptions {
 
 export function normalizeOptions(tree: Tree, options: ParsedNewMcpServiceOptions): NormalizedNewMcpServiceOptions {
   const directory = options.directory || `services/${options.name}`;
-  const clash = [...getProjects(tree)].find(([name, project]) => name === options.name && project.root !== directory);
+  const clash = [...projects(tree)].find(([name, project]) => name === options.name && project.root !== directory);
   if (clash) {
     throw new OptionsError(
       `Invalid options for ${GENERATOR}; nothing was written.\n  --name: a project named "${options.name}" already exists at ${clash[1].root}; choose another name.`,

@@ -1,6 +1,7 @@
-import { getProjects, joinPathFragments, readJson, type Tree } from '@nx/devkit';
+import { joinPathFragments, readJson, type Tree } from '@nx/devkit';
 import { readGeneratorRecord } from './answers.js';
 import { OptionsError } from './options.js';
+import { projects } from './projects.js';
 
 /** The record key of the generator that creates services; deployment generators read its options. */
 export const SERVICE_GENERATOR = '@slipway/nx:new-mcp-service';
@@ -80,9 +81,9 @@ export function resolveDeployTarget(
   projectName: string,
   overrides: DeployTargetOverrides = {},
 ): DeployTarget {
-  const project = getProjects(tree).get(projectName);
+  const project = projects(tree).get(projectName);
   if (!project) {
-    const known = [...getProjects(tree).keys()].sort().join(', ') || 'none';
+    const known = [...projects(tree).keys()].sort().join(', ') || 'none';
     fail(generator, `--project: there is no project named "${projectName}" (projects: ${known}).`);
   }
   const root = project.root;

@@ -1,13 +1,14 @@
-import { getProjects, type Tree } from '@nx/devkit';
+import { type Tree } from '@nx/devkit';
 import { readAnswers } from './answers.js';
 import { OptionsError } from './options.js';
+import { projects } from './projects.js';
 
 export const FIRST_SERVICE_PORT = 3000;
 
 /** Ports already taken by Slipway services in the workspace, with the project that holds each. */
 export function portsInUse(tree: Tree, exceptRoot?: string): Map<number, string> {
   const taken = new Map<number, string>();
-  for (const [name, project] of getProjects(tree)) {
+  for (const [name, project] of projects(tree)) {
     if (project.root === exceptRoot) continue;
     for (const record of Object.values(readAnswers(tree, project.root)?.records ?? {})) {
       const port = record.options['port'];

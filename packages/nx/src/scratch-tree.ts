@@ -13,6 +13,16 @@ export class ScratchTree implements Tree {
 
   constructor(private readonly under: Tree) {}
 
+  /** The tree this one reads through to. */
+  get underlying(): Tree {
+    return this.under;
+  }
+
+  /** Whether anything written here could change the project graph (see projects.ts). */
+  touchesProjectFiles(): boolean {
+    return [...this.pending.keys()].some((path) => /(^|\/)(project|package)\.json$/.test(path));
+  }
+
   get root(): string {
     return this.under.root;
   }
