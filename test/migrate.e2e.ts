@@ -115,6 +115,45 @@ describe('nx migrate @slipway/nx to the next release, then update', () => {
     expect(updateOutput).not.toMatch(/conflict/i);
   });
 
+  it('adopts a project Slipway did not create, recording it without changing it', () => {
+    const before = readFileSync(join(ws, 'apps/legacy-mcp/src/server.ts'), 'utf8');
+    const output = nx(ws, ['g', '@slipway/nx:adopt', 'legacy-mcp', '--no-interactive']);
+    expect(output).toMatch(/\[ \] has a Dockerfile → nx g @slipway\/nx:docker legacy-mcp/);
+    expect(readFileSync(join(ws, 'apps/legacy-mcp/src/server.ts'), 'utf8')).toBe(before);
+    const answers = JSON.parse(readFileSync(join(ws, 'apps/legacy-mcp/.slipway-answers.json'), 'utf8'));
+    expect(answers.records['@slipway/nx:adopt'].version).toBe(NEXT);
+  });
+
+  it("renders through a team layer, and update carries the team's later change into an edited service", () => {
+    const commit = (message: string) => {
+      execFileSync('git', ['add', '-A'], { cwd: ws });
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', message], { cwd: ws });
+    };
+    const nxJsonPath = join(ws, 'nx.json');
+    const nxJson = JSON.parse(readFileSync(nxJsonPath, 'utf8'));
+    nxJson.plugins = (nxJson.plugins ?? []).map((p: { plugin: string }) =>
+      p.plugin === '@slipway/nx/plugin' ? { plugin: '@slipway/nx/plugin', options: { layers: ['tools/slipway'] } } : p,
+    );
+    writeFileSync(nxJsonPath, JSON.stringify(nxJson, null, 2));
+    write(ws, 'tools/slipway/slipway-layer.json', JSON.stringify({ name: 'acme', version: '1.0.0' }));
+    write(ws, 'tools/slipway/defaults.json', JSON.stringify({ 'new-mcp-service': { tags: 'team:payments' } }));
+    write(ws, 'tools/slipway/templates/server/README.md.ejs', '# <%= title %> (ACME layer 1)\n\nOwned by payments.\n');
+    commit('team layer 1');
+
+    nx(ws, ['g', '@slipway/nx:new-mcp-service', 'billing', '--deploy=none', '--skipInstall', '--no-interactive']);
+    const readme = join(ws, 'services/billing/README.md');
+    expect(readFileSync(readme, 'utf8')).toBe('# Billing (ACME layer 1)\n\nOwned by payments.\n');
+    expect(JSON.parse(readFileSync(join(ws, 'services/billing/project.json'), 'utf8')).tags).toContain('team:payments');
+    commit('billing');
+
+    writeFileSync(readme, `${readFileSync(readme, 'utf8')}\nRun book: wiki/billing\n`);
+    write(ws, 'tools/slipway/templates/server/README.md.ejs', '# <%= title %> (ACME layer 2)\n\nOwned by payments.\n');
+    commit('team layer 2, and an edit');
+
+    nx(ws, ['g', '@slipway/nx:update', 'billing', '--no-interactive']);
+    expect(readFileSync(readme, 'utf8')).toBe('# Billing (ACME layer 2)\n\nOwned by payments.\n\nRun book: wiki/billing\n');
+  });
+
   it('still builds, tests and serves', async () => {
     nx(ws, ['run-many', '-t', 'build', 'test', '-p', 'orders']);
     const port = await freePort();
