@@ -2,7 +2,6 @@ import { readJson, readProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
-import { presetRequirements } from '../../packages/nx/src/presets.js';
 import { versions } from '../../packages/nx/src/versions.js';
 import generator from './generator.js';
 import type { NewMcpServiceSchema } from './schema.js';
@@ -258,11 +257,10 @@ describe('new-mcp-service', () => {
       expect(tree.read('services/sales/src/stdio.ts', 'utf-8')).toContain('STDIO_STORE_ID');
     });
 
-    it('tells the deployment generators it needs pgvector', async () => {
-      await generate(tree, { name: 'sales', preset: 'retail' });
-      await generate(tree, { name: 'orders' });
-      expect(presetRequirements(tree, 'services/sales').postgresExtensions).toEqual(['vector']);
-      expect(presetRequirements(tree, 'services/orders').postgresExtensions).toEqual([]);
+    it('gets pgvector from the deployment generators: the pgvector image in compose, VECTOR allow-listed on Azure', async () => {
+      await generate(tree, { name: 'sales', preset: 'retail', deploy: 'compose,azure' });
+      expect(tree.read('services/sales/compose.yaml', 'utf-8')).toContain('pgvector/pgvector:');
+      expect(tree.read('services/sales/infra/modules/postgres.bicep', 'utf-8')).toMatch(/azure\.extensions[\s\S]*VECTOR/);
     });
 
     it('changes nothing, byte for byte, on a re-run', async () => {

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultNodeLine, nodeBaseImages } from '../../packages/nx/src/versions.js';
 import { buildContextOverride, ensurePodmanTools, ensureStandInBaseImage, podmanEnvironment } from '../stand-in-base-image.js';
 import { nx } from '../local-packages.js';
 import { timed } from './processes.js';
 import type { PluginOffer } from './workspaces.js';
+import { completePlatformEntries } from '../lockfile.js';
 
 /** Section 5: the generated Dockerfile built with podman on the stand-in base, its size and what it adds. */
 
@@ -21,23 +22,6 @@ export type ImageResult =
       /** The layers above the base, largest first. */
       readonly layers: ReadonlyArray<{ bytes: number; createdBy: string }>;
     };
-
-/**
- * The registry here lacks other platforms' optional binaries, so npm writes a lockfile that `npm ci`
- * in the image refuses. The same fix as test/docker-image.e2e.ts: list them as OS-restricted optional
- * entries that npm never fetches on Linux.
- */
-function completePlatformEntries(lockfile: string): void {
-  const lock = JSON.parse(readFileSync(lockfile, 'utf8')) as { packages: Record<string, { version?: string; optionalDependencies?: Record<string, string> }> };
-  for (const [path, entry] of Object.entries(lock.packages)) {
-    for (const [name, version] of Object.entries(entry.optionalDependencies ?? {})) {
-      if (lock.packages[`${path ? `${path}/` : ''}node_modules/${name}`] || lock.packages[`node_modules/${name}`]) continue;
-      const platform = /-(darwin|linux|win32|freebsd|android|openbsd|sunos|aix)-(x64|arm64|arm|ia32|ppc64|s390x|riscv64)/.exec(name);
-      if (platform) lock.packages[`node_modules/${name}`] = { version, optional: true, os: [platform[1]!], cpu: [platform[2]!] } as never;
-    }
-  }
-  writeFileSync(lockfile, `${JSON.stringify(lock, null, 2)}\n`);
-}
 
 async function podman(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
   return (await timed('podman', args, cwd, env)).output;

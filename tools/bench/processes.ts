@@ -1,6 +1,5 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 /** Cores for the server and the load generator; without taskset both float. */
 export const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
@@ -21,17 +20,7 @@ export function pinned(core: number | undefined, command: string, args: readonly
   return core === undefined ? [command, [...args]] : ['taskset', ['-c', String(core), command, ...args]];
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from '../ports.js';
 
 /** Resident set size of a process, from /proc (Linux); NaN elsewhere or once it exited. */
 export function rssBytes(pid: number | undefined): number {

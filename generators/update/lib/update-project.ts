@@ -1,5 +1,5 @@
 import { joinPathFragments, type Tree } from '@nx/devkit';
-import { contentHash, readAnswers, writeGeneratorRecord, type GeneratorRecord } from '../../../packages/nx/src/answers.js';
+import { contentHash, readAnswers, writeGeneratorRecord } from '../../../packages/nx/src/answers.js';
 import type { CapturedGeneration } from '../../../packages/nx/src/generate-layer.js';
 import { generatorsByKey } from '../../../packages/nx/src/generator-registry.js';
 import { slipwayVersion } from '../../../packages/nx/src/package-paths.js';
