@@ -46,6 +46,7 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
     nx(workspace, ['run-many', '-t', 'build', 'typecheck', '-p', 'orders']);
     expect(existsSync(join(service, 'dist/main.js'))).toBe(true);
     expect(existsSync(join(service, 'dist/db/migrations/0001_create_notes.sql'))).toBe(true);
+    expect(existsSync(join(service, 'dist/db/pglite-template.tgz')), 'the build makes the PGlite template').toBe(true);
     const output = stripAnsi(nx(workspace, ['run', 'orders:test']));
     expect(output).toMatch(/Tests\s+\d+ passed/);
   });
@@ -118,7 +119,8 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
     const logs = proc.output().trim().split('\n');
     for (const line of logs) expect(() => JSON.parse(line), line).not.toThrow();
     expect(proc.output()).not.toContain('espresso');
-    console.info(`PGlite cold start to healthy (first initdb included): ${coldStartMs} ms`);
+    expect(proc.output(), 'a new data directory starts from the template, not initdb').toContain('"fromTemplate":true');
+    console.info(`PGlite first start to healthy (new data directory, from the build's template): ${coldStartMs} ms`);
 
     // A second start reuses the data directory: no initdb, and the migration is not applied twice.
     const again = await startServiceProcess(service, { PORT: String(port), HOST: '127.0.0.1', PGLITE_DATA_DIR: join(work, 'pglite') }, port);

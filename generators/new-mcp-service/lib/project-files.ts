@@ -17,13 +17,15 @@ function dependencies(options: NormalizedNewMcpServiceOptions): { deps: Versione
 }
 
 const COPY_MIGRATIONS = `node -e "require('node:fs').cpSync('src/db/migrations','dist/db/migrations',{recursive:true})"`;
+// A fresh PGlite data directory is unpacked from this instead of spending seconds in initdb (see src/database.ts).
+const PGLITE_TEMPLATE = 'slipway-pglite-template dist/db/pglite-template.tgz --extension vector';
 
 /** The service's package.json: its own dependencies, so that it builds and ships on its own. */
 export function servicePackageJson(options: NormalizedNewMcpServiceOptions): RenderedFile {
   const { deps, devDeps } = dependencies(options);
   const hasHttp = options.transport !== 'stdio';
   const hasStdio = options.transport !== 'http';
-  const build = options.database === 'none' ? 'tsc -p tsconfig.build.json' : `tsc -p tsconfig.build.json && ${COPY_MIGRATIONS}`;
+  const build = ['tsc -p tsconfig.build.json', ...(options.database === 'none' ? [] : [COPY_MIGRATIONS]), ...(options.database === 'pglite' ? [PGLITE_TEMPLATE] : [])].join(' && ');
   const pkg = {
     name: options.name,
     version: '0.1.0',

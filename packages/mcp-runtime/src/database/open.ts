@@ -1,5 +1,6 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Extensions } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
 import { redactUrlCredentials } from '../logger.js';
@@ -59,7 +60,12 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   const inMemory = options.dataDir === MEMORY || options.dataDir === '';
   if (!inMemory) await mkdir(options.dataDir, { recursive: true });
   // PG_VERSION is what initdb writes first: without it the directory holds no database yet.
-  const fromTemplate = !inMemory && options.template !== undefined && !(await exists(join(options.dataDir, 'PG_VERSION')));
+  // A missing template (a dev run from sources, before any build made it) just means initdb.
+  const fromTemplate =
+    !inMemory &&
+    options.template !== undefined &&
+    !(await exists(join(options.dataDir, 'PG_VERSION'))) &&
+    (await exists(options.template instanceof URL ? fileURLToPath(options.template) : options.template));
   const loadDataDir = fromTemplate ? new Blob([await readFile(options.template!)]) : undefined;
   const started = performance.now();
   const pg = await PGlite.create(inMemory ? MEMORY : options.dataDir, { extensions, ...(loadDataDir && { loadDataDir }) });

@@ -51,4 +51,13 @@ describe('PGlite data-directory template', () => {
     expect(lines[0]).toMatchObject({ fromTemplate: false });
     await db.close();
   });
+
+  it('runs initdb as usual when the template file is not there (a dev run before any build)', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = { info: (entry: Record<string, unknown>) => lines.push(entry) } as unknown as Parameters<typeof openDatabase>[0]['logger'];
+    const db = await openDatabase({ dataDir: join(work, 'no-template'), template: new URL(`file://${join(work, 'missing.tgz')}`), logger });
+    expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    expect(lines[0]).toMatchObject({ fromTemplate: false });
+    await db.close();
+  });
 });
