@@ -13,7 +13,7 @@ rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(pkg, 'tsconfig.lib.json')], {
   stdio: 'inherit',
 });
-for (const generator of readdirSync(join(repo, 'generators'))) {
+for (const generator of readdirSync(join(repo, 'generators'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
   cpSync(join(repo, 'generators', generator, 'schema.json'), join(dist, 'generators', generator, 'schema.json'));
 }
 cpSync(join(repo, 'templates'), join(dist, 'templates'), { recursive: true });

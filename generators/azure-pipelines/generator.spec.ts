@@ -1,4 +1,4 @@
-import { logger, readJson, type Tree } from '@nx/devkit';
+import { readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
@@ -7,10 +7,11 @@ import { containerImages, defaultNodeLine, imageReference } from '../../packages
 import dockerGenerator from '../docker/generator.js';
 import { validateFiles } from '../../tools/validators/index.js';
 import githubActionsGenerator from '../github-actions/generator.js';
-import newMcpServiceGenerator from '../new-mcp-service/generator.js';
+import type { NewMcpServiceSchema } from '../new-mcp-service/schema.js';
 import generator from './generator.js';
 import type { AzurePipelinesSchema } from './schema.js';
 import { treeFiles as filesUnder } from '../../packages/nx/src/testing-support.js';
+import { captureWarnings, generateService } from '../spec-support.js';
 
 // Parsed YAML, navigated freely in assertions: a wrong path fails the test anyway.
 type Json = Record<string, any>;
@@ -22,9 +23,7 @@ const pipelineFiles = (tree: Tree, root = 'services/orders'): Map<string, string
   filesUnder(tree, `${root}/azure-pipelines.yml`, `${root}/scripts/`);
 const pipeline = (tree: Tree, path = PIPELINE): Json => parse(tree.read(path, 'utf-8')!) as Json;
 
-async function service(tree: Tree, name: string, options: Record<string, unknown> = {}): Promise<void> {
-  await newMcpServiceGenerator(tree, { name, skipInstall: true, deploy: 'none', ...options });
-}
+const service = (tree: Tree, name: string, options: Partial<NewMcpServiceSchema> = {}) => generateService(tree, { name, ...options });
 
 async function run(tree: Tree, options: Partial<AzurePipelinesSchema> = {}): Promise<void> {
   await generator(tree, { project: 'orders', ...options });
@@ -38,10 +37,7 @@ describe('azure-pipelines', () => {
 
   beforeEach(async () => {
     tree = createTreeWithEmptyWorkspace();
-    warnings = [];
-    vi.spyOn(logger, 'warn').mockImplementation((message: unknown) => {
-      warnings.push(String(message));
-    });
+    warnings = captureWarnings();
     await service(tree, 'orders');
   });
 

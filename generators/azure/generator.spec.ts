@@ -6,11 +6,10 @@ import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers
 import { azureApiVersions } from '../../packages/nx/src/versions.js';
 import { bicepValidator } from '../../tools/validators/bicep.js';
 import { validateFiles } from '../../tools/validators/index.js';
-import newMcpServiceGenerator from '../new-mcp-service/generator.js';
-import type { NewMcpServiceSchema } from '../new-mcp-service/schema.js';
 import generator from './generator.js';
 import type { AzureSchema } from './schema.js';
 import { treeFiles as snapshotTree } from '../../packages/nx/src/testing-support.js';
+import { generateService } from '../spec-support.js';
 
 /** The generated Azure files, by path relative to the project root. */
 function azureFiles(tree: Tree, root: string): Map<string, string> {
@@ -21,9 +20,7 @@ function azureFiles(tree: Tree, root: string): Map<string, string> {
   );
 }
 
-async function service(tree: Tree, options: Partial<NewMcpServiceSchema> = {}): Promise<void> {
-  await newMcpServiceGenerator(tree, { name: 'orders', skipInstall: true, deploy: 'none', ...options });
-}
+const service = generateService;
 
 const NETWORK_TYPES = [
   `Microsoft.Network/privateDnsZones/virtualNetworkLinks@${azureApiVersions.privateDnsZones}`,

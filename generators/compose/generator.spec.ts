@@ -5,11 +5,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
 import { containerImages, imageReference } from '../../packages/nx/src/versions.js';
 import { validateFiles } from '../../tools/validators/index.js';
-import newMcpServiceGenerator from '../new-mcp-service/generator.js';
-import type { NewMcpServiceSchema } from '../new-mcp-service/schema.js';
 import generator from './generator.js';
 import type { ComposeSchema } from './schema.js';
 import { treeFiles as snapshotTree } from '../../packages/nx/src/testing-support.js';
+import { generateService } from '../spec-support.js';
 
 // `any`: parsed compose files are untyped data, and the assertions below say what they expect.
 type Compose = { services: Record<string, any>; volumes?: Record<string, unknown>; secrets?: Record<string, { file: string }> };
@@ -19,9 +18,7 @@ function filesUnder(tree: Tree, root: string): Map<string, string> {
   return new Map([...snapshotTree(tree)].filter(([path]) => path.startsWith(`${root}/`)).map(([path, text]) => [path.slice(root.length + 1), text]));
 }
 
-async function service(tree: Tree, options: Partial<NewMcpServiceSchema> = {}): Promise<void> {
-  await newMcpServiceGenerator(tree, { name: 'orders', skipInstall: true, ...options });
-}
+const service = generateService;
 
 function composeFile(tree: Tree, name: string, root = 'services/orders'): Compose {
   return parse(tree.read(`${root}/${name}`, 'utf-8')!) as Compose;

@@ -4,15 +4,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
 import { imageReference, nodeBaseImages } from '../../packages/nx/src/versions.js';
 import { validateFiles } from '../../tools/validators/index.js';
-import newMcpServiceGenerator from '../new-mcp-service/generator.js';
-import type { NewMcpServiceSchema } from '../new-mcp-service/schema.js';
 import generator from './generator.js';
 import type { DockerSchema } from './schema.js';
 import { treeFiles as snapshotTree } from '../../packages/nx/src/testing-support.js';
+import { generateService } from '../spec-support.js';
 
-async function service(tree: Tree, options: Partial<NewMcpServiceSchema> = {}): Promise<void> {
-  await newMcpServiceGenerator(tree, { name: 'orders', skipInstall: true, ...options });
-}
+const service = generateService;
 
 /** A plain Node project Slipway did not make: project.json and package.json with build and start scripts. */
 function legacyProject(tree: Tree, start = 'node dist/server.js'): void {
@@ -105,7 +102,7 @@ describe('docker', () => {
       await service(tree);
       expect(await dockerfileOf(tree, { project: 'orders' })).toContain('ENV PGLITE_DATA_DIR=/data/pglite\n# Embedded PGlite');
       const other = createTreeWithEmptyWorkspace();
-      await newMcpServiceGenerator(other, { name: 'orders', database: 'postgres', skipInstall: true });
+      await generateService(other, { name: 'orders', database: 'postgres' });
       const dockerfile = await dockerfileOf(other, { project: 'orders' });
       expect(dockerfile).not.toContain('PGLITE_DATA_DIR');
       expect(dockerfile).not.toContain('/data');
@@ -113,7 +110,7 @@ describe('docker', () => {
 
     it("follows the service's own port", async () => {
       await service(tree);
-      await newMcpServiceGenerator(tree, { name: 'billing', skipInstall: true });
+      await generateService(tree, { name: 'billing' });
       const dockerfile = await dockerfileOf(tree, { project: 'billing' }, 'services/billing/Dockerfile');
       expect(dockerfile).toContain('EXPOSE 3001\n');
       expect(dockerfile).toContain('ENV PORT=3001\n');
@@ -261,7 +258,7 @@ describe('docker', () => {
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^SKIP services\/orders\/Dockerfile: you changed it/));
 
       const other = createTreeWithEmptyWorkspace();
-      await newMcpServiceGenerator(other, { name: 'orders', skipInstall: true });
+      await generateService(other, { name: 'orders' });
       await generator(other, { project: 'orders' });
       await generator(other, { project: 'orders', port: 4000 });
       expect(other.read('services/orders/Dockerfile', 'utf-8')).toContain('EXPOSE 4000\n');
@@ -269,7 +266,7 @@ describe('docker', () => {
 
     it("is shared by every service's build: a second service leaves the .dockerignore as it is", async () => {
       await service(tree);
-      await newMcpServiceGenerator(tree, { name: 'billing', skipInstall: true });
+      await generateService(tree, { name: 'billing' });
       await generator(tree, { project: 'orders' });
       const ignore = tree.read('.dockerignore', 'utf-8');
       await generator(tree, { project: 'billing' });

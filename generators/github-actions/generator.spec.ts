@@ -1,14 +1,15 @@
-import { logger, readJson, type Tree } from '@nx/devkit';
+import { readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
 import { ciTools, containerImages, defaultNodeLine, githubActions, imageReference } from '../../packages/nx/src/versions.js';
 import { validateFiles } from '../../tools/validators/index.js';
-import newMcpServiceGenerator from '../new-mcp-service/generator.js';
+import type { NewMcpServiceSchema } from '../new-mcp-service/schema.js';
 import generator from './generator.js';
 import type { GithubActionsSchema } from './schema.js';
 import { treeFiles as filesUnder } from '../../packages/nx/src/testing-support.js';
+import { captureWarnings, generateService } from '../spec-support.js';
 
 // Parsed YAML, navigated freely in assertions: a wrong path fails the test anyway.
 type Json = Record<string, any>;
@@ -22,9 +23,7 @@ function snapshot(tree: Tree): Map<string, string> {
 
 const workflow = (tree: Tree, path: string): Json => parse(tree.read(path, 'utf-8')!) as Json;
 
-async function service(tree: Tree, name: string, options: Record<string, unknown> = {}): Promise<void> {
-  await newMcpServiceGenerator(tree, { name, skipInstall: true, deploy: 'none', ...options });
-}
+const service = (tree: Tree, name: string, options: Partial<NewMcpServiceSchema> = {}) => generateService(tree, { name, ...options });
 
 async function run(tree: Tree, options: Partial<GithubActionsSchema> = {}): Promise<void> {
   await generator(tree, { project: 'orders', ...options });
@@ -45,10 +44,7 @@ describe('github-actions', () => {
 
   beforeEach(async () => {
     tree = createTreeWithEmptyWorkspace();
-    warnings = [];
-    vi.spyOn(logger, 'warn').mockImplementation((message: unknown) => {
-      warnings.push(String(message));
-    });
+    warnings = captureWarnings();
     await service(tree, 'orders');
   });
 

@@ -5,11 +5,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
 import { validateFiles } from '../../tools/validators/index.js';
 import { kubernetesValidator, renderKustomizations } from '../../tools/validators/kubernetes.js';
-import newMcpServiceGenerator from '../new-mcp-service/generator.js';
-import type { NewMcpServiceSchema } from '../new-mcp-service/schema.js';
 import generator from './generator.js';
 import type { K8sSchema } from './schema.js';
 import { treeFiles as snapshotTree } from '../../packages/nx/src/testing-support.js';
+import { generateService } from '../spec-support.js';
 
 const DIR = 'deploy/k8s';
 
@@ -18,9 +17,7 @@ function manifests(tree: Tree, root: string): Map<string, string> {
   return new Map([...snapshotTree(tree)].filter(([p]) => p.startsWith(`${root}/${DIR}/`)).map(([p, t]) => [p.slice(root.length + 1), t]));
 }
 
-async function service(tree: Tree, options: Partial<NewMcpServiceSchema> = {}): Promise<void> {
-  await newMcpServiceGenerator(tree, { name: 'orders', skipInstall: true, deploy: 'none', ...options });
-}
+const service = generateService;
 
 async function rendered(tree: Tree, root: string, overlay: string): Promise<Array<Record<string, any>>> {
   const files = manifests(tree, root);

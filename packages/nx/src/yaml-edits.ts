@@ -1,3 +1,4 @@
+import { logger } from '@nx/devkit';
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair, type ParsedNode } from 'yaml';
 
 /** A text splice on the original source: formatting and comments outside it stay byte for byte. */
@@ -18,6 +19,16 @@ export function parseYaml(source: string, file: string) {
   const doc = parseDocument(source, { keepSourceTokens: true });
   if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
   return doc;
+}
+
+/** For migrations: a file that is not valid YAML is not theirs to fix; it is reported and skipped. */
+export function parseYamlOrSkip(source: string, file: string): ReturnType<typeof parseYaml> | undefined {
+  try {
+    return parseYaml(source, file);
+  } catch (error) {
+    logger.warn(`Skipped ${file}: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 export function mapGet(node: unknown, key: string): ParsedNode | undefined {

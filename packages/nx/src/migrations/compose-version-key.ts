@@ -1,5 +1,5 @@
 import { logger, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
-import { applySplices, mapPair, parseYaml, removePair } from '../yaml-edits.js';
+import { applySplices, mapPair, parseYamlOrSkip, removePair } from '../yaml-edits.js';
 
 const COMPOSE_FILE = /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/;
 
@@ -12,13 +12,8 @@ export default function removeComposeVersionKey(tree: Tree): string[] {
   visitNotIgnoredFiles(tree, '', (path) => {
     if (!COMPOSE_FILE.test(path)) return;
     const source = tree.read(path, 'utf-8')!;
-    let doc;
-    try {
-      doc = parseYaml(source, path);
-    } catch (error) {
-      logger.warn(`Skipped ${path}: ${(error as Error).message}`);
-      return;
-    }
+    const doc = parseYamlOrSkip(source, path);
+    if (!doc) return;
     const pair = mapPair(doc.contents, 'version');
     if (!pair || !mapPair(doc.contents, 'services')) return;
     tree.write(path, applySplices(source, [removePair(source, pair)]));

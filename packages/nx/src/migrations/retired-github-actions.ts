@@ -1,7 +1,7 @@
 import { logger, type Tree } from '@nx/devkit';
 import { isMap, type ParsedNode } from 'yaml';
 import { githubActions } from '../versions.js';
-import { applySplices, lineStart, mapEntries, mapGet, mapPair, parseYaml, removePair, replaceScalar, seqItems, type Splice } from '../yaml-edits.js';
+import { applySplices, lineStart, mapEntries, mapGet, mapPair, parseYamlOrSkip, removePair, replaceScalar, seqItems, type Splice } from '../yaml-edits.js';
 
 /** Retired majors → the ref to use now. First-party actions move to their current major. */
 const RETIRED: ReadonlyArray<{ readonly action: RegExp; readonly retired: RegExp; readonly replacement: string }> = [
@@ -65,13 +65,8 @@ export default function bumpRetiredGithubActions(tree: Tree): string[] {
     if (!/\.ya?ml$/.test(name)) continue;
     const path = `${dir}/${name}`;
     const source = tree.read(path, 'utf-8')!;
-    let doc;
-    try {
-      doc = parseYaml(source, path);
-    } catch (error) {
-      logger.warn(`Skipped ${path}: ${(error as Error).message}`);
-      continue;
-    }
+    const doc = parseYamlOrSkip(source, path);
+    if (!doc) continue;
     const splices: Splice[] = [];
     for (const [jobName, job] of mapEntries(mapGet(doc.contents, 'jobs'))) {
       for (const step of seqItems(mapGet(job, 'steps'))) {
