@@ -10,8 +10,8 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
-/** Microsoft's schema (azure-pipelines-vscode), vendored beside the repo: see ../shared/schemas/PROVENANCE.md. */
-export const AZURE_PIPELINES_SCHEMA = join(repoRoot, '../shared/schemas/azure-pipelines/service-schema.json');
+/** Microsoft's schema (azure-pipelines-vscode), vendored: see schemas/vendor/PROVENANCE.md. */
+export const AZURE_PIPELINES_SCHEMA = join(repoRoot, 'tools/validators/schemas/vendor/azure-pipelines/service-schema.json');
 
 interface Branch {
   readonly type?: string;

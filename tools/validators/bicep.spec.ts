@@ -38,7 +38,7 @@ describe('bicep validator', () => {
 
   it('reports a type@apiVersion without an ARM schema, naming the versions that have one', async () => {
     expect(await messages('unknown-api-version')).toEqual([
-      "main.bicep: line 3: no ARM schema for 'Microsoft.ContainerRegistry/registries@2023-01-01-preview' in ../shared/schemas/arm; API versions with a schema: 2025-11-01",
+      "main.bicep: line 3: no ARM schema for 'Microsoft.ContainerRegistry/registries@2023-01-01-preview' in the vendored ARM schemas; API versions with a schema: 2025-11-01",
     ]);
   });
 

@@ -11,13 +11,13 @@ import type { ArtifactValidator, ValidationProblem } from './types.js';
 const require = createRequire(import.meta.url);
 
 /**
- * The official ARM resource schemas, beside the repo as CI clones it (`../shared/schemas/arm`).
+ * The official ARM resource schemas, vendored in the repository (provenance: schemas/vendor/PROVENANCE.md).
  * SLIPWAY_ARM_SCHEMAS overrides the location.
  */
-export const armSchemasDir = process.env['SLIPWAY_ARM_SCHEMAS'] ?? join(repoRoot, '..', 'shared', 'schemas', 'arm');
+export const armSchemasDir = process.env['SLIPWAY_ARM_SCHEMAS'] ?? join(repoRoot, 'tools', 'validators', 'schemas', 'vendor', 'arm');
 
 /**
- * Resource types Slipway generates that have no schema in ../shared/schemas/arm (Microsoft.Network is not
+ * Resource types Slipway generates that have no vendored schema (Microsoft.Network is not
  * vendored). Their bodies are not checked; `uncheckedResourceTypes` names them so callers can say so.
  */
 export const typesWithoutSchema: ReadonlySet<string> = new Set([
@@ -262,7 +262,7 @@ function loadArmFile(path: string): Json {
 function loadArmSchemas(): ArmSchemas {
   if (armSchemas) return armSchemas;
   if (!existsSync(armSchemasDir)) {
-    throw new Error(`ARM schemas not found at ${armSchemasDir}: clone the shared/ folder beside the repo (or set SLIPWAY_ARM_SCHEMAS).`);
+    throw new Error(`ARM schemas not found at ${armSchemasDir}: the vendored schemas are missing from this checkout (or set SLIPWAY_ARM_SCHEMAS).`);
   }
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
   ajv.addSchema(loadArmFile(join(armSchemasDir, 'common', 'definitions.json')));
@@ -283,7 +283,7 @@ function loadArmSchemas(): ArmSchemas {
           const existing = index.get(key);
           // Resource-group scope wins over tenant/subscription sections. Where two files define a type
           // (Microsoft.App.json and Microsoft.App.ContainerApps.json), the more specific file wins: it
-          // types ContainerResources.cpu as a number (see shared/schemas/PROVENANCE.md).
+          // types ContainerResources.cpu as a number (see schemas/vendor/PROVENANCE.md).
           const rank = [section === 'resourceDefinitions' ? 2 : 1, fileName.length] as const;
           const better = !existing || rank[0] > existing.rank[0] || (rank[0] === existing.rank[0] && rank[1] > existing.rank[1]);
           if (better) index.set(key, { schemaId: String(schema['$id']), pointer: `#/${section}/${name}`, rank });
@@ -442,7 +442,7 @@ function resourceProblems(file: BicepFile, unchecked: Set<string>): ValidationPr
       const known = schemas.versionsByType.get(use.type.toLowerCase());
       problems.push({
         file: file.path,
-        message: `${at(use.node)}: no ARM schema for '${key}' in ../shared/schemas/arm${known ? `; API versions with a schema: ${known.join(', ')}` : '; check the resource type for typos'}`,
+        message: `${at(use.node)}: no ARM schema for '${key}' in the vendored ARM schemas${known ? `; API versions with a schema: ${known.join(', ')}` : '; check the resource type for typos'}`,
       });
       continue;
     }

@@ -110,7 +110,7 @@ export function imageReference(image: PinnedImage): string {
 
 /**
  * Azure Resource Manager API versions the azure generator writes into Bicep. Each (but Microsoft.Network,
- * which is not vendored) has a schema in ../shared/schemas/arm (see its PROVENANCE.md), which
+ * which is not vendored) has a schema in tools/validators/schemas/vendor/arm (see its PROVENANCE.md), which
  * tools/validators/bicep.ts checks resource bodies against; bump a version only to one that has a schema.
  */
 export const azureApiVersions = {
