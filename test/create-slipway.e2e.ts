@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npmIn, nx, packSlipway, repoRoot } from '../tools/local-packages.js';
+import { nx, packSlipway, repoRoot } from '../tools/local-packages.js';
 import { startLocalRegistry, type LocalRegistry } from '../tools/local-registry.js';
 import { run } from './support/run.js';
 
@@ -29,17 +29,12 @@ describe('create-slipway acme --yes --service orders, end to end', () => {
     registry.publish(packed.runtime);
     registry.publish(packed.plugin);
 
-    // Where npx would put it: create-slipway and its dependencies, the @slipway scope from the registry.
-    const cli = join(work, 'cli');
-    mkdirSync(cli, { recursive: true });
-    writeFileSync(join(cli, 'package.json'), '{ "private": true }\n');
-    writeFileSync(join(cli, '.npmrc'), `${registry.scopeLine}\n`);
-    npmIn(cli, ['install', '--no-save', join(packs, cliPack[0]!.filename)]);
-
+    // As a user runs it from a tarball: `npx --package=<tarball> create-slipway`, the @slipway scope from the registry.
     mkdirSync(projects, { recursive: true });
+    writeFileSync(join(projects, '.npmrc'), `${registry.scopeLine}\n`);
     const result = await run(
-      join(cli, 'node_modules/.bin/create-slipway'),
-      ['acme', '--yes', '--service', 'orders', '--registry', registry.url],
+      'npx',
+      ['--yes', `--package=${join(packs, cliPack[0]!.filename)}`, 'create-slipway', 'acme', '--yes', '--service', 'orders', '--registry', registry.url],
       {
         cwd: projects,
         env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },

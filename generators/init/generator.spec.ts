@@ -20,6 +20,12 @@ describe('init (nx add @slipway/nx)', () => {
     expect(readJson(tree, 'nx.json').plugins).toContainEqual({ plugin: '@slipway/nx/plugin', options: {} });
   });
 
+  it('creates nx.json when the workspace has none, so the plugin is registered', async () => {
+    tree.delete('nx.json');
+    await generator(tree, { skipInstall: true });
+    expect(readJson(tree, 'nx.json').plugins).toEqual([{ plugin: '@slipway/nx/plugin', options: {} }]);
+  });
+
   it('keeps a Slipway plugin entry the team already configured', async () => {
     const nxJson = readJson(tree, 'nx.json');
     const entry = { plugin: '@slipway/nx/plugin', options: { layers: ['tools/slipway'] } };

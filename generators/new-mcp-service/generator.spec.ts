@@ -192,6 +192,17 @@ describe('new-mcp-service', () => {
       expect(snapshotTree(tree)).toEqual(before);
     });
 
+    it.each([
+      ['services/orders', /--directory: services\/orders holds the project "orders" \(services\/orders\)/],
+      ['services/orders/shipping', /--directory: services\/orders\/shipping is inside the project "orders"/],
+      ['services', /--directory: services contains the project "orders"/],
+    ])('refuses --directory=%s next to an existing service, naming it, and writes nothing', async (directory, message) => {
+      await generate(tree, { name: 'orders', deploy: 'none' });
+      const before = snapshotTree(tree);
+      await expect(generate(tree, { name: 'shipping', directory, deploy: 'none' })).rejects.toThrow(message);
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+
     it('rejects a missing name', async () => {
       await expect(generator(tree, {} as NewMcpServiceSchema)).rejects.toThrow(/--name: is required/);
     });

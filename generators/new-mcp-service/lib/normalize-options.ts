@@ -29,6 +29,19 @@ export function normalizeOptions(tree: Tree, options: ParsedNewMcpServiceOptions
       `Invalid options for ${GENERATOR}; nothing was written.\n  --name: a project named "${options.name}" already exists at ${clash[1].root}; choose another name.`,
     );
   }
+  // A directory that holds (or sits inside, or contains) another project would rewrite that project's files.
+  const occupant = [...projects(tree)].find(
+    ([name, project]) =>
+      name !== options.name &&
+      (project.root === directory || directory.startsWith(`${project.root}/`) || project.root.startsWith(`${directory}/`)),
+  );
+  if (occupant) {
+    const [name, project] = occupant;
+    const where = project.root === directory ? 'holds' : directory.startsWith(`${project.root}/`) ? 'is inside' : 'contains';
+    throw new OptionsError(
+      `Invalid options for ${GENERATOR}; nothing was written.\n  --directory: ${directory} ${where} the project "${name}" (${project.root}); choose a directory of its own, e.g. --directory=services/${options.name}.`,
+    );
+  }
   const previousPort = readGeneratorRecord(tree, directory, GENERATOR)?.options['port'];
   return {
     name: options.name,

@@ -1,4 +1,4 @@
-import { readJson, updateJson, type Tree } from '@nx/devkit';
+import { readJson, updateJson, writeJson, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 
 interface RootPackageJson {
@@ -55,9 +55,10 @@ interface NxJson {
   plugins?: Array<string | { plugin: string; options?: unknown }>;
 }
 
-/** Registers `@slipway/nx/plugin` in nx.json (it infers the drift-check target), unless a Slipway entry is there. */
+/** Registers `@slipway/nx/plugin` in nx.json (creating nx.json when missing; the plugin infers the drift-check target), unless a Slipway entry is there. */
 export function ensureNxPlugin(tree: Tree): void {
-  if (!tree.exists('nx.json')) return;
+  // A package.json-only workspace has no nx.json; without one the plugin (and its slipway-check target) is never loaded.
+  if (!tree.exists('nx.json')) writeJson(tree, 'nx.json', { $schema: './node_modules/nx/schemas/nx-schema.json' });
   const plugins = readJson<NxJson>(tree, 'nx.json').plugins ?? [];
   const name = (p: string | { plugin: string }) => (typeof p === 'string' ? p : p.plugin);
   if (plugins.some((p) => name(p) === '@slipway/nx' || name(p) === '@slipway/nx/plugin')) return;
