@@ -18,6 +18,7 @@ describe('create-slipway acme --yes --service orders, end to end', () => {
   const workspace = join(projects, 'acme');
   let registry: LocalRegistry | undefined;
   let output = '';
+  let tarball = '';
 
   beforeAll(async () => {
     const packs = join(work, 'packs');
@@ -32,9 +33,10 @@ describe('create-slipway acme --yes --service orders, end to end', () => {
     // As a user runs it from a tarball: `npx --package=<tarball> create-slipway`, the @slipway scope from the registry.
     mkdirSync(projects, { recursive: true });
     writeFileSync(join(projects, '.npmrc'), `${registry.scopeLine}\n`);
+    tarball = join(packs, cliPack[0]!.filename);
     const result = await run(
       'npx',
-      ['--yes', `--package=${join(packs, cliPack[0]!.filename)}`, 'create-slipway', 'acme', '--yes', '--service', 'orders', '--registry', registry.url],
+      ['--yes', `--package=${tarball}`, 'create-slipway', 'acme', '--yes', '--service', 'orders', '--registry', registry.url],
       {
         cwd: projects,
         env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
@@ -77,7 +79,7 @@ describe('create-slipway acme --yes --service orders, end to end', () => {
   });
 
   it('refuses to create it again over the existing folder', async () => {
-    const again = await run(join(work, 'cli/node_modules/.bin/create-slipway'), ['acme', '--yes'], { cwd: projects, allowFailure: true });
+    const again = await run('npx', ['--yes', `--package=${tarball}`, 'create-slipway', 'acme', '--yes'], { cwd: projects, allowFailure: true });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`${workspace} already exists and is not empty`);
   });

@@ -7,14 +7,16 @@ describe('parseConfig', () => {
     const config = parseConfig(baseConfigSchema, {});
     expect(config).toEqual({
       PORT: 3000,
+      OPS_PORT: undefined,
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       ALLOWED_HOSTS: ['localhost', '127.0.0.1', '[::1]'],
-      ALLOWED_ORIGINS: ['localhost', '127.0.0.1', '[::1]'],
+      ALLOWED_ORIGINS: undefined,
       MAX_REQUEST_BODY_BYTES: 1024 * 1024,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       READINESS_TIMEOUT_MS: 2_000,
       DATABASE_URL: undefined,
+      DATABASE_MIGRATION_URL: undefined,
       PGLITE_DATA_DIR: '.data/pglite',
       METRICS_ENABLED: true,
       NODE_ENV: undefined,
@@ -26,18 +28,22 @@ describe('parseConfig', () => {
       PORT: '8080',
       HOST: '0.0.0.0',
       LOG_LEVEL: 'DEBUG',
-      ALLOWED_HOSTS: 'mcp.example.com, localhost ,',
-      ALLOWED_ORIGINS: 'app.example.com',
+      ALLOWED_HOSTS: 'MCP.example.com, localhost:8443 ',
+      ALLOWED_ORIGINS: 'https://App.Example.com, http://localhost:6274/',
+      OPS_PORT: '9464',
       METRICS_ENABLED: 'false',
       DATABASE_URL: 'postgres://u:p@db:5432/app',
+      DATABASE_MIGRATION_URL: 'postgresql://owner:p@db:5432/app',
     });
     expect(config.PORT).toBe(8080);
     expect(config.HOST).toBe('0.0.0.0');
     expect(config.LOG_LEVEL).toBe('debug');
-    expect(config.ALLOWED_HOSTS).toEqual(['mcp.example.com', 'localhost']);
-    expect(config.ALLOWED_ORIGINS).toEqual(['app.example.com']);
+    expect(config.ALLOWED_HOSTS).toEqual(['mcp.example.com', 'localhost:8443']);
+    expect(config.ALLOWED_ORIGINS).toEqual(['https://app.example.com', 'http://localhost:6274']);
+    expect(config.OPS_PORT).toBe(9464);
     expect(config.METRICS_ENABLED).toBe(false);
     expect(config.DATABASE_URL).toBe('postgres://u:p@db:5432/app');
+    expect(config.DATABASE_MIGRATION_URL).toBe('postgresql://owner:p@db:5432/app');
   });
 
   it('lets services extend the base schema with their own variables', () => {
@@ -71,6 +77,49 @@ describe('parseConfig', () => {
         'DATABASE_URL must be a postgres:// or postgresql:// URL (value hidden); ' +
         'METRICS_ENABLED must be a boolean (true/false/1/0/yes/no/on/off) (got "maybe")',
     );
+  });
+});
+
+describe('ALLOWED_HOSTS, ALLOWED_ORIGINS and OPS_PORT', () => {
+  const fails = (env: Record<string, string>) => () => parseConfig(baseConfigSchema, env);
+
+  it('refuses a list that is set but blank (compose passes ${VAR:-} as ""), naming the variable and the fix', () => {
+    expect(fails({ ALLOWED_ORIGINS: '' })).toThrow(/^Invalid configuration: ALLOWED_ORIGINS is set but empty: unset it for the local defaults, or list origins, e\.g\. https:\/\/app\.example\.com/);
+    expect(fails({ ALLOWED_HOSTS: '  ' })).toThrow('ALLOWED_HOSTS is set but empty');
+  });
+
+  it.each([',', 'a.example.com,,b.example.com', 'a.example.com,'])('refuses empty entries in ALLOWED_HOSTS=%j', (value) => {
+    expect(fails({ ALLOWED_HOSTS: value })).toThrow('ALLOWED_HOSTS has an empty entry');
+  });
+
+  it.each([',', 'https://a.example.com,,https://b.example.com'])('refuses empty entries in ALLOWED_ORIGINS=%j', (value) => {
+    expect(fails({ ALLOWED_ORIGINS: value })).toThrow('ALLOWED_ORIGINS has an empty entry');
+  });
+
+  it('refuses a bare host name in ALLOWED_ORIGINS and shows the origin to write', () => {
+    expect(fails({ ALLOWED_ORIGINS: 'app.example.com' })).toThrow('ALLOWED_ORIGINS entry "app.example.com" is not an origin (scheme://host[:port], no path): write https://app.example.com');
+    expect(fails({ ALLOWED_ORIGINS: 'localhost:5173' })).toThrow('write http://localhost:5173');
+  });
+
+  it.each(['null', 'https://app.example.com/path', 'https://user@app.example.com', 'https://*.example.com', '*'])(
+    'refuses ALLOWED_ORIGINS=%j',
+    (value) => {
+      expect(fails({ ALLOWED_ORIGINS: value })).toThrow(ConfigError);
+    },
+  );
+
+  it.each(['https://mcp.example.com', 'mcp.example.com/path', 'mcp.example.com:0', 'mcp.example.com:99999', 'user@mcp.example.com', '127.1'])(
+    'refuses ALLOWED_HOSTS=%j',
+    (value) => {
+      expect(fails({ ALLOWED_HOSTS: value })).toThrow('is not a host name with an optional port');
+    },
+  );
+
+  it('refuses a bad OPS_PORT, or one equal to PORT', () => {
+    expect(fails({ OPS_PORT: '0' })).toThrow('OPS_PORT must be an integer between 1 and 65535');
+    expect(fails({ OPS_PORT: '9464x' })).toThrow('OPS_PORT must be an integer between 1 and 65535');
+    expect(fails({ PORT: '9464', OPS_PORT: '9464' })).toThrow('Invalid configuration: OPS_PORT must differ from PORT (both 9464)');
+    expect(parseConfig(baseConfigSchema, { OPS_PORT: '' }).OPS_PORT).toBeUndefined();
   });
 });
 

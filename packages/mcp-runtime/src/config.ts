@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseHostEntry, parseOriginEntry, type Parsed } from './http/allowlists.js';
 
 /** A configuration problem, with a one-line message that names the variable(s) and the rule. */
 export class ConfigError extends Error {
@@ -60,6 +61,34 @@ export function envList(defaultValue: readonly string[]) {
     });
 }
 
+/**
+ * A comma-separated allow-list whose entries `parse` validates and canonicalizes. Unset takes the
+ * default; set but blank, or with an empty entry, is an error: compose's `${VAR:-}` passes "", and
+ * falling back to the defaults (or to an empty list that refuses every call) would hide the mistake.
+ */
+function envAllowList<D>(defaultValue: () => D, parse: (entry: string) => Parsed<string>, example: string) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): string[] | D => {
+      if (raw === undefined) return defaultValue();
+      const fail = (message: string) => {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      };
+      if (raw.trim() === '') return fail(`is set but empty: unset it for the local defaults, or list ${example}`);
+      const entries = raw.split(',').map((item) => item.trim());
+      if (entries.includes('')) return fail(`has an empty entry (a doubled or trailing comma): list ${example}`);
+      const values: string[] = [];
+      for (const entry of entries) {
+        const parsed = parse(entry);
+        if (!parsed.ok) return fail(parsed.message);
+        values.push(parsed.value);
+      }
+      return values;
+    });
+}
+
 /** A string env var with a default for unset or empty values. */
 export function envString(defaultValue: string) {
   return z
@@ -86,6 +115,20 @@ const postgresUrl = z
     return raw.trim();
   });
 
+/** An optional TCP port; unset or empty is undefined. */
+const envOptionalPort = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const value = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < 1 || value > 65535) {
+      ctx.addIssue({ code: 'custom', message: 'must be an integer between 1 and 65535, or unset for a single listener' });
+      return z.NEVER;
+    }
+    return value;
+  });
+
 const logLevel = z
   .string()
   .optional()
@@ -101,15 +144,21 @@ const logLevel = z
 /** Environment variables every Slipway MCP service understands. Extend it with `.extend({...})`. */
 export const baseConfigSchema = z.object({
   PORT: envInt({ min: 1, max: 65535, default: 3000 }),
+  // Set: /metrics and /readyz move to this port (same HOST), off the public listener. Must differ from PORT.
+  OPS_PORT: envOptionalPort,
   HOST: envString('127.0.0.1'),
   LOG_LEVEL: logLevel,
-  ALLOWED_HOSTS: envList(LOCALHOST_NAMES),
-  // Origin hostnames (no scheme or port), the SDK's convention. Requests without Origin always pass.
-  ALLOWED_ORIGINS: envList(LOCALHOST_NAMES),
+  // host or host:port (then the Host header must carry that port); unset: the loopback names, any port.
+  ALLOWED_HOSTS: envAllowList(() => [...LOCALHOST_NAMES], parseHostEntry, 'host names, e.g. mcp.example.com,localhost'),
+  // Origins (scheme://host[:port]), compared exactly. Unset (undefined): the service's own loopback
+  // origins and the MCP Inspector's, on the bound port. Requests without Origin always pass.
+  ALLOWED_ORIGINS: envAllowList(() => undefined, parseOriginEntry, 'origins, e.g. https://app.example.com'),
   MAX_REQUEST_BODY_BYTES: envInt({ min: 1, max: 1024 * 1024 * 1024, default: 1024 * 1024 }),
   SHUTDOWN_TIMEOUT_MS: envInt({ min: 0, max: 3_600_000, default: 10_000 }),
   READINESS_TIMEOUT_MS: envInt({ min: 1, max: 600_000, default: 2_000 }),
   DATABASE_URL: postgresUrl,
+  // The owner login, for the migration step only; the serving process never needs it (see database/).
+  DATABASE_MIGRATION_URL: postgresUrl,
   PGLITE_DATA_DIR: envString('.data/pglite'),
   METRICS_ENABLED: envBool(true),
   NODE_ENV: z.string().optional(),
@@ -133,13 +182,26 @@ function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | und
   return { name, text: `${name} ${issue.message}${describeValue(name, value)}` };
 }
 
+/** Rules across variables, outside the schema so that `baseConfigSchema.extend(...)` keeps working. */
+export function checkOpsPort(config: unknown): void {
+  const { PORT, OPS_PORT } = (config ?? {}) as { PORT?: unknown; OPS_PORT?: unknown };
+  // 0 (an ephemeral port, set in code by tests) never collides by value.
+  if (typeof OPS_PORT === 'number' && OPS_PORT !== 0 && OPS_PORT === PORT) {
+    const message = `Invalid configuration: OPS_PORT must differ from PORT (both ${OPS_PORT}): pick another, e.g. 9464`;
+    throw new ConfigError(message, ['OPS_PORT']);
+  }
+}
+
 /** Parses env vars with `schema`; throws a ConfigError whose message is one line naming each bad variable. */
 export function parseConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.output<S> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    checkOpsPort(result.data);
+    return result.data;
+  }
   const described = result.error.issues.map((issue) => describeIssue(issue, env));
   const names = [...new Set(described.map((d) => d.name))];
   throw new ConfigError(`Invalid configuration: ${described.map((d) => d.text).join('; ')}`, names);

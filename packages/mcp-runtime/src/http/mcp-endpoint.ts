@@ -5,11 +5,10 @@ import {
   createMcpHandler,
   isJsonContentType,
   isLegacyRequest,
-  validateHostHeader,
-  validateOriginHeader,
   type McpServerFactory,
 } from '@modelcontextprotocol/server';
 import type { BearerAuth } from '../auth/bearer.js';
+import type { HeaderGuard } from './allowlists.js';
 import { REQUEST_ID_HEADER } from '../server-factory.js';
 import { readBoundedBody } from './request-body.js';
 import { sendJson, sendJsonRpcError } from './responses.js';
@@ -18,8 +17,8 @@ export interface McpEndpointOptions {
   factory: McpServerFactory;
   /** Tools whose calls must keep the SSE answer (they send notifications mid-call). */
   streamingTools: ReadonlySet<string>;
-  allowedHosts: readonly string[];
-  allowedOrigins: readonly string[];
+  /** Host and Origin validation; the SDK's own (transport option) stays off, so this alone decides. */
+  guard: HeaderGuard;
   maxRequestBodyBytes: number;
   /**
    * Answer 2025-era requests with one JSON body instead of SSE, except calls to streaming tools.
@@ -38,23 +37,8 @@ export interface McpEndpoint {
 
 const JSON_RPC_PARSE_ERROR = -32700;
 const JSON_RPC_SERVER_ERROR = -32000;
-const VALIDATION_CACHE_LIMIT = 256;
 
 function noop(): void {}
-
-/** Remembers accepted header values (bounded), so the hot path skips URL parsing for known hosts/origins. */
-function cachedValidator(
-  validate: (value: string) => { ok: true } | { ok: false; message: string },
-): (value: string | undefined) => string | undefined {
-  const accepted = new Set<string>();
-  return (value) => {
-    if (value !== undefined && accepted.has(value)) return undefined;
-    const result = validate(value ?? '');
-    if (!result.ok) return result.message;
-    if (value !== undefined && accepted.size < VALIDATION_CACHE_LIMIT) accepted.add(value);
-    return undefined;
-  };
-}
 
 function toWebHeaders(rawHeaders: readonly string[], requestId: string): Headers {
   const headers = new Headers();
@@ -138,13 +122,9 @@ function jsonAnswerable(body: unknown, streamingTools: ReadonlySet<string>): boo
  * unless it streams.
  */
 export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
-  const { factory, streamingTools, maxRequestBodyBytes, onerror } = options;
-  const allowedHosts = [...options.allowedHosts];
-  const allowedOrigins = [...options.allowedOrigins];
+  const { factory, streamingTools, maxRequestBodyBytes, onerror, guard } = options;
   const jsonResponses = options.jsonResponses ?? true;
   const handler = createMcpHandler(factory, { onerror, maxRequestBodySize: maxRequestBodyBytes });
-  const checkHost = cachedValidator((value) => validateHostHeader(value, allowedHosts));
-  const checkOrigin = cachedValidator((value) => validateOriginHeader(value, allowedOrigins));
   const legacyOptions = { maxRequestBodySize: maxRequestBodyBytes };
 
   /** 2025-era serving with a JSON answer: a stateless transport with enableJsonResponse. */
@@ -170,13 +150,8 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const hostError = checkHost(req.headers.host);
-    if (hostError !== undefined) return sendJsonRpcError(res, 403, JSON_RPC_SERVER_ERROR, hostError);
-    const origin = req.headers.origin;
-    if (origin !== undefined) {
-      const originError = checkOrigin(origin);
-      if (originError !== undefined) return sendJsonRpcError(res, 403, JSON_RPC_SERVER_ERROR, originError);
-    }
+    const refused = guard.checkHost(req.headers.host) ?? guard.checkOrigin(req.headers.origin);
+    if (refused !== undefined) return sendJsonRpcError(res, 403, JSON_RPC_SERVER_ERROR, refused);
 
     // Before the body is read: an unauthenticated client gets the challenge and costs nothing more.
     let authInfo: AuthInfo | undefined;

@@ -20,7 +20,7 @@ describe('HTTP service on 127.0.0.1', () => {
       handleSignals: false,
       readiness: {
         database: async () => {
-          if (checks.database === 'fail') throw new Error('connection refused');
+          if (checks.database === 'fail') throw new Error('connect ECONNREFUSED 10.20.30.40:5432');
           if (checks.database === 'slow') await new Promise((resolve) => setTimeout(resolve, 1_000));
         },
         cache: () => undefined,
@@ -48,11 +48,14 @@ describe('HTTP service on 127.0.0.1', () => {
     expect(JSON.parse(res.body)).toEqual({ status: 'ready', checks: { database: 'ok', cache: 'ok' } });
   });
 
-  it('answers /readyz 503 naming a failing check', async () => {
+  it('answers /readyz 503 naming a failing check, without its error text (to the log only)', async () => {
     checks.database = 'fail';
     const res = await rawRequest(`${service.url}/readyz`);
     expect(res.status).toBe(503);
-    expect(JSON.parse(res.body)).toEqual({ status: 'not_ready', checks: { database: 'connection refused', cache: 'ok' } });
+    expect(JSON.parse(res.body)).toEqual({ status: 'unavailable', checks: { database: 'unavailable', cache: 'ok' } });
+    expect(res.body).not.toMatch(/10\.20\.30\.40|5432|ECONNREFUSED/);
+    const logged = lines.find((l) => l['msg'] === 'readiness check failed' && l['check'] === 'database');
+    expect(JSON.stringify(logged)).toContain('connect ECONNREFUSED 10.20.30.40:5432');
   });
 
   it('answers /readyz 503 with a timeout message for a slow check', async () => {
@@ -61,7 +64,7 @@ describe('HTTP service on 127.0.0.1', () => {
     const res = await rawRequest(`${service.url}/readyz`);
     expect(performance.now() - started).toBeLessThan(900);
     expect(res.status).toBe(503);
-    expect(JSON.parse(res.body).checks.database).toBe('timeout after 150ms');
+    expect(JSON.parse(res.body).checks.database).toBe('timeout');
     checks.database = 'ok';
   });
 
@@ -125,12 +128,29 @@ describe('HTTP service on 127.0.0.1', () => {
     });
     expect(res.status).toBe(403);
     expect(JSON.parse(res.body).error.message).toContain('evil.example');
-    const ok = await rawRequest(`${service.url}/mcp`, {
-      method: 'POST',
-      headers: { ...MCP_HEADERS, origin: 'http://localhost:5173' },
-      body: toolsCall('add', { a: 1, b: 2 }),
-    });
-    expect(ok.status).toBe(200);
+  });
+
+  it('by default accepts only its own loopback origins and the MCP Inspector: scheme, host and port count', async () => {
+    const call = (origin: string) =>
+      rawRequest(`${service.url}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, origin }, body: toolsCall('add', { a: 1, b: 2 }) });
+    for (const origin of [`http://localhost:${service.port}`, `http://127.0.0.1:${service.port}`, 'http://localhost:6274']) {
+      expect((await call(origin)).status, origin).toBe(200);
+    }
+    const attacks = [
+      'ftp://localhost',
+      `ftp://localhost:${service.port}`,
+      'http://localhost:6666',
+      'http://localhost:5173',
+      'null',
+      'http://localhost.evil.com',
+      `HTTP://LOCALHOST.EVIL.COM:${service.port}`,
+      'HTTP://LOCALHOST:6666',
+    ];
+    for (const origin of attacks) {
+      const res = await call(origin);
+      expect(res.status, origin).toBe(403);
+      expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 }, id: null });
+    }
   });
 
   it('counts tool calls by outcome in /metrics, arguments the schema rejects included', async () => {
@@ -194,6 +214,26 @@ describe('HTTP service bound to 0.0.0.0', () => {
     expect(JSON.parse(allowed.body).result.structuredContent).toEqual({ sum: 2 });
   });
 
+  it('requires the port of an ALLOWED_HOSTS entry that has one', async () => {
+    const ported = await startHttpService({
+      info,
+      capabilities,
+      config: testConfig({ ALLOWED_HOSTS: ['mcp.internal:8443'], METRICS_ENABLED: false }),
+      logger: memoryLogger().logger,
+      handleSignals: false,
+    });
+    try {
+      const call = (host: string) =>
+        rawRequest(`${ported.url}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, host }, body: toolsCall('add', { a: 1, b: 1 }) });
+      expect((await call('mcp.internal:8443')).status).toBe(200);
+      expect((await call('MCP.INTERNAL:8443')).status).toBe(200);
+      expect((await call('mcp.internal:6666')).status).toBe(403);
+      expect((await call('mcp.internal')).status).toBe(403);
+    } finally {
+      await ported.close();
+    }
+  });
+
   it('does not apply Host validation to probes (kubelet uses the pod IP)', async () => {
     const res = await rawRequest(`http://127.0.0.1:${service.port}/healthz`, { headers: { host: '10.1.2.3:8080' } });
     expect(res.status).toBe(200);
@@ -203,5 +243,81 @@ describe('HTTP service bound to 0.0.0.0', () => {
     expect(service.metrics).toBeUndefined();
     const res = await rawRequest(`http://127.0.0.1:${service.port}/metrics`);
     expect(res.status).toBe(404);
+  });
+});
+
+describe('HTTP service with OPS_PORT: /metrics and /readyz on the ops listener only', () => {
+  let service: RunningService;
+  let ops: NonNullable<RunningService['ops']>;
+  let databaseUp = true;
+
+  beforeAll(async () => {
+    service = await startHttpService({
+      info,
+      capabilities,
+      config: testConfig({ OPS_PORT: 0 }),
+      logger: memoryLogger().logger,
+      handleSignals: false,
+      readiness: {
+        database: () => {
+          if (!databaseUp) throw new Error('connect ECONNREFUSED 10.20.30.40:5432');
+        },
+      },
+    });
+    ops = service.ops!;
+  });
+  afterAll(() => service.close());
+
+  it('serves /mcp and /healthz on the public port, and 404 for /metrics and /readyz', async () => {
+    expect(ops.port).not.toBe(service.port);
+    for (const path of ['/metrics', '/readyz', '/metrics?x=1']) {
+      const res = await rawRequest(`${service.url}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(JSON.parse(res.body)).toEqual({ error: 'not_found' });
+    }
+    expect((await rawRequest(`${service.url}/healthz`)).status).toBe(200);
+    const call = await rawRequest(`${service.url}/mcp`, { method: 'POST', headers: MCP_HEADERS, body: toolsCall('add', { a: 1, b: 2 }) });
+    expect(call.status).toBe(200);
+  });
+
+  it('serves /metrics, /readyz and /healthz on the ops port, and not /mcp', async () => {
+    const metrics = await rawRequest(`${ops.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toMatch(/^http_requests_total\{method="GET",route="other",status="404"\} [1-9]/m);
+    expect((await rawRequest(`${ops.url}/readyz`)).status).toBe(200);
+    expect((await rawRequest(`${ops.url}/healthz`)).status).toBe(200);
+    const mcp = await rawRequest(`${ops.url}/mcp`, { method: 'POST', headers: MCP_HEADERS, body: toolsCall('add', { a: 1, b: 2 }) });
+    expect(mcp.status).toBe(404);
+  });
+
+  it('answers a failing readiness check on the ops port without its address', async () => {
+    databaseUp = false;
+    const res = await rawRequest(`${ops.url}/readyz`);
+    databaseUp = true;
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.body)).toEqual({ status: 'unavailable', checks: { database: 'unavailable' } });
+    expect(res.body).not.toContain('10.20.30.40');
+  });
+
+  it('closes both listeners on shutdown', async () => {
+    const other = await startHttpService({
+      info,
+      capabilities,
+      config: testConfig({ OPS_PORT: 0 }),
+      logger: memoryLogger().logger,
+      handleSignals: false,
+    });
+    await other.close();
+    expect(other.server.listening).toBe(false);
+    expect(other.ops?.server.listening).toBe(false);
+    await expect(rawRequest(`${other.ops?.url}/healthz`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('refuses OPS_PORT equal to PORT, and ALLOWED_HOSTS that would refuse every call', async () => {
+    const start = (overrides: Parameters<typeof testConfig>[0]) =>
+      startHttpService({ info, capabilities, config: testConfig(overrides), logger: memoryLogger().logger, handleSignals: false });
+    await expect(start({ PORT: 9464, OPS_PORT: 9464 })).rejects.toThrow('OPS_PORT must differ from PORT');
+    await expect(start({ ALLOWED_HOSTS: [] })).rejects.toThrow('ALLOWED_HOSTS is empty');
+    await expect(start({ ALLOWED_ORIGINS: ['app.example.com'] })).rejects.toThrow('write https://app.example.com');
   });
 });

@@ -1,17 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { createBearerAuth, type BearerAuth } from '../auth/bearer.js';
 import type { AuthOptions } from '../auth/types.js';
-import type { BaseConfig } from '../config.js';
+import { checkOpsPort, type BaseConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { ServiceMetrics, type RouteName } from '../metrics.js';
 import { buildServerFactory, type Capabilities, type ServerInfo } from '../server-factory.js';
+import { createHeaderGuard, loopbackOrigins } from './allowlists.js';
+import { drainServer, formatUrl, listen } from './listener.js';
 import { createMcpEndpoint } from './mcp-endpoint.js';
 import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
 import { requestIdFrom } from './request-id.js';
 import { sendJson } from './responses.js';
+import { resolveAllowlists } from './service-config.js';
 
 export type ShutdownHook = () => Promise<void> | void;
 
@@ -27,7 +29,8 @@ export type HttpServiceConfig = Pick<
   | 'SHUTDOWN_TIMEOUT_MS'
   | 'READINESS_TIMEOUT_MS'
   | 'METRICS_ENABLED'
->;
+> &
+  Partial<Pick<BaseConfig, 'OPS_PORT'>>;
 
 export interface HttpServiceTimeouts {
   /** Above common load-balancer idle timeouts (60 s), so the LB closes idle connections first. */
@@ -68,7 +71,21 @@ export interface RunningService {
   /** The service's dedicated metrics registry; undefined when METRICS_ENABLED is false. */
   metrics?: Registry;
   server: Server;
+  /** The ops listener (/metrics, /readyz, /healthz), when OPS_PORT is set. */
+  ops?: { url: string; port: number; server: Server };
 }
+
+/** Which listener a request came in on: one for everything, or public and ops when OPS_PORT is set. */
+type Listener = 'single' | 'public' | 'ops';
+const METADATA = '/.well-known/oauth-protected-resource';
+const SERVED: Record<Listener, ReadonlySet<RouteName>> = {
+  single: new Set<RouteName>(['/mcp', '/healthz', '/readyz', '/metrics', METADATA]),
+  // Readiness and metrics describe internals: with OPS_PORT they stay off the ingress.
+  public: new Set<RouteName>(['/mcp', '/healthz', METADATA]),
+  ops: new Set<RouteName>(['/healthz', '/readyz', '/metrics']),
+};
+// Requests still running on the ops listener once the public one has drained: probes and scrapes.
+const OPS_DRAIN_MS = 1_000;
 
 const ROUTE_BY_PATH: ReadonlyMap<string, RouteName> = new Map<string, RouteName>([
   ['/mcp', '/mcp'],
@@ -77,41 +94,37 @@ const ROUTE_BY_PATH: ReadonlyMap<string, RouteName> = new Map<string, RouteName>
   ['/metrics', '/metrics'],
 ]);
 const HEALTHY = JSON.stringify({ status: 'ok' });
-const DRAIN_POLL_MS = 50;
 
-function routeOf(url: string | undefined, auth: BearerAuth | undefined): RouteName {
+function routeOf(url: string | undefined, auth: BearerAuth | undefined, listener: Listener): RouteName {
   if (url === undefined) return 'other';
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
-  const route = ROUTE_BY_PATH.get(path);
-  if (route !== undefined) return route;
-  return auth?.metadataPaths.has(path) ? '/.well-known/oauth-protected-resource' : 'other';
+  const route = ROUTE_BY_PATH.get(path) ?? (auth?.metadataPaths.has(path) ? METADATA : 'other');
+  // A route another listener serves is a plain 404 here, indistinguishable from an unknown path.
+  return SERVED[listener].has(route) ? route : 'other';
 }
 
-function formatUrl(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
-function delay(ms: number): { promise: Promise<void>; cancel(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
-}
-
-/** Serves MCP over Streamable HTTP (stateless) on /mcp, with /healthz, /readyz and /metrics. */
+/**
+ * Serves MCP over Streamable HTTP (stateless) on /mcp, with /healthz, /readyz and /metrics; with
+ * OPS_PORT, /readyz and /metrics move to a second listener on that port.
+ */
 export async function startHttpService(options: HttpServiceOptions): Promise<RunningService> {
   const { config, info } = options;
+  checkOpsPort(config);
+  const allowlists = resolveAllowlists(config);
   const logger = options.logger ?? createLogger({ name: info.name, level: config.LOG_LEVEL });
   const metrics = config.METRICS_ENABLED ? new ServiceMetrics() : undefined;
   const built = buildServerFactory(info, options.capabilities, { logger, ...(metrics && { metrics }) });
   const auth = options.auth === undefined ? undefined : createBearerAuth(options.auth);
+  let boundPort = config.PORT;
   const mcp = createMcpEndpoint({
     factory: built.factory,
     streamingTools: built.streamingTools,
-    allowedHosts: config.ALLOWED_HOSTS,
-    allowedOrigins: config.ALLOWED_ORIGINS,
+    guard: createHeaderGuard({
+      allowedHosts: allowlists.hosts,
+      // The defaults follow the bound port, known only after listen (PORT may be 0).
+      allowedOrigins: allowlists.origins ?? (() => loopbackOrigins(boundPort)),
+    }),
     maxRequestBodyBytes: config.MAX_REQUEST_BODY_BYTES,
     ...(options.jsonResponses !== undefined && { jsonResponses: options.jsonResponses }),
     ...(auth !== undefined && { auth }),
@@ -126,9 +139,14 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   async function serveReadiness(res: ServerResponse): Promise<void> {
     if (draining) return sendJson(res, 503, { status: 'shutting_down' });
     const report = await runReadinessChecks(readiness, config.READINESS_TIMEOUT_MS);
+    // The causes (addresses, driver messages) go to the log only; the body names the failing checks.
+    for (const { check, error, timeoutMs } of report.failures) {
+      const cause = error === undefined ? { timeoutMs } : { err: error };
+      logger.warn({ check, ...cause }, 'readiness check failed');
+    }
     // Re-checked: shutdown may have begun while the checks ran.
     if (draining) return sendJson(res, 503, { status: 'shutting_down' });
-    sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not_ready', checks: report.checks });
+    sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'unavailable', checks: report.checks });
   }
 
   async function serveMetrics(res: ServerResponse): Promise<void> {
@@ -150,7 +168,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
         return serveReadiness(res);
       case '/metrics':
         return serveMetrics(res);
-      case '/.well-known/oauth-protected-resource':
+      case METADATA:
         // A public document: any origin may read it (browser-based MCP clients discover the AS here).
         res.setHeader('access-control-allow-origin', '*');
         return sendJson(res, 200, auth?.metadata);
@@ -159,10 +177,10 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     }
   }
 
-  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function onRequest(listener: Listener, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const requestId = requestIdFrom(req.headers['x-request-id']);
-    const route = routeOf(req.url, auth);
+    const route = routeOf(req.url, auth, listener);
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
     inFlight.add(res);
@@ -180,22 +198,42 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     logger.info({ reqId: requestId, method, route, status: res.statusCode, durationMs: Math.round(durationMs * 1000) / 1000 }, 'request');
   }
 
-  const server = createServer((req, res) => void onRequest(req, res));
   const timeouts = options.timeouts ?? {};
-  server.keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? 65_000;
-  server.headersTimeout = timeouts.headersTimeoutMs ?? server.keepAliveTimeout + 1_000;
-  server.requestTimeout = timeouts.requestTimeoutMs ?? 120_000;
+  function createListener(listener: Listener): Server {
+    const created = createServer((req, res) => void onRequest(listener, req, res));
+    created.keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? 65_000;
+    created.headersTimeout = timeouts.headersTimeoutMs ?? created.keepAliveTimeout + 1_000;
+    created.requestTimeout = timeouts.requestTimeoutMs ?? 120_000;
+    return created;
+  }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, config.HOST, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const opsPort = config.OPS_PORT;
+  const server = createListener(opsPort === undefined ? 'single' : 'public');
+  const port = await listen(server, config.PORT, config.HOST);
+  boundPort = port;
   const url = formatUrl(config.HOST, port);
-  logger.info({ url, mcp: `${url}/mcp`, ...(auth && { auth: { resource: auth.metadata.resource, metadata: auth.metadataUrl } }) }, 'listening');
+  let ops: RunningService['ops'];
+  if (opsPort !== undefined) {
+    const opsServer = createListener('ops');
+    try {
+      const bound = await listen(opsServer, opsPort, config.HOST);
+      ops = { url: formatUrl(config.HOST, bound), port: bound, server: opsServer };
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
+  }
+  logger.info(
+    {
+      url,
+      mcp: `${url}/mcp`,
+      ...(ops && { ops: ops.url }),
+      allowedHosts: allowlists.hosts,
+      allowedOrigins: allowlists.origins ?? loopbackOrigins(port),
+      ...(auth && { auth: { resource: auth.metadata.resource, metadata: auth.metadataUrl } }),
+    },
+    'listening',
+  );
 
   let closing: Promise<void> | undefined;
   const handleSignals = options.handleSignals ?? true;
@@ -204,19 +242,9 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     draining = true;
     for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
     logger.info({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down: draining in-flight requests');
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Connections that finish a response started before the drain stay keep-alive: close them once idle.
-    server.closeIdleConnections();
-    const poll = setInterval(() => server.closeIdleConnections(), DRAIN_POLL_MS);
-    const deadline = delay(config.SHUTDOWN_TIMEOUT_MS);
-    const timedOut = await Promise.race([closed.then(() => false), deadline.promise.then(() => true)]);
-    deadline.cancel();
-    clearInterval(poll);
-    if (timedOut) {
-      logger.warn('shutdown timeout reached: closing remaining connections');
-      server.closeAllConnections();
-      await closed;
-    }
+    if (await drainServer(server, config.SHUTDOWN_TIMEOUT_MS)) logger.warn('shutdown timeout reached: closing remaining connections');
+    // The ops listener outlives the public drain: probes see 503 shutting_down, Prometheus a last scrape.
+    if (ops !== undefined) await drainServer(ops.server, Math.min(OPS_DRAIN_MS, config.SHUTDOWN_TIMEOUT_MS));
     await mcp.close();
     for (const hook of hooks) {
       try {
@@ -257,5 +285,5 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     process.on('SIGINT', onSignal);
   }
 
-  return { url, port, close, server, ...(metrics && { metrics: metrics.registry }) };
+  return { url, port, close, server, ...(ops && { ops }), ...(metrics && { metrics: metrics.registry }) };
 }

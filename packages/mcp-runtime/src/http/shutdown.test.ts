@@ -62,6 +62,32 @@ describe('graceful shutdown', () => {
     expect(lines.at(-1)?.['msg']).toBe('shutdown complete');
   });
 
+  it('keeps the ops listener answering 503 shutting_down while the public one drains, then closes it', async () => {
+    const service = await startHttpService({
+      info,
+      capabilities,
+      config: testConfig({ OPS_PORT: 0 }),
+      logger: memoryLogger().logger,
+      handleSignals: false,
+    });
+    const ops = service.ops!;
+    const call = rawRequest(`${service.url}/mcp`, {
+      method: 'POST',
+      headers: MCP_HEADERS,
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'slow', arguments: { ms: 300 } } }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closing = service.close();
+    await expect(rawRequest(`${service.url}/healthz`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const ready = await rawRequest(`${ops.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(JSON.parse(ready.body)).toEqual({ status: 'shutting_down' });
+    expect((await rawRequest(`${ops.url}/metrics`)).status).toBe(200);
+    expect((await call).status).toBe(200);
+    await closing;
+    expect(ops.server.listening).toBe(false);
+  });
+
   it('destroys connections still open after SHUTDOWN_TIMEOUT_MS', async () => {
     const service = await startHttpService({
       info,
