@@ -1,7 +1,9 @@
 import { logger, type GeneratorCallback, type Tree } from '@nx/devkit';
-import { answersFileName } from '../../packages/nx/src/answers.js';
+import { answersFileName, readAnswers } from '../../packages/nx/src/answers.js';
 import { OptionsError, parseOptions } from '../../packages/nx/src/options.js';
 import { registryLoader, type RenderingApiLoader } from '../../packages/nx/src/slipway-versions.js';
+import { validateTeamLayers } from '../../packages/nx/src/team-layers.js';
+import { UntrustedFileError } from '../../packages/nx/src/untrusted.js';
 import { conflictedFiles, reportUpdates } from './lib/report.js';
 import { updateProject } from './lib/update-project.js';
 import { updateSchema, type UpdateSchema } from './schema.js';
@@ -28,6 +30,7 @@ export default async function updateGenerator(
     const reason = projects(tree).has(options.project!) ? `it has no ${answersFileName} (adopt it first: nx g @slipway/nx:adopt ${options.project})` : 'there is no such project';
     throw new OptionsError(`Invalid options for @slipway/nx:update; nothing was written.\n  --project: cannot update "${options.project}": ${reason}.`);
   }
+  refuseUntrustedInput(tree, selected.map(([, project]) => project.root));
   const conflicts: string[] = [];
   for (const [name, project] of selected) {
     const updates = await updateProject(tree, project.root, { loadVersion, twoWay: options.twoWay });
@@ -40,4 +43,24 @@ export default async function updateGenerator(
   return () => {
     if (conflicts.length > 0) process.exitCode = 1;
   };
+}
+
+/**
+ * Answers records and team layers are repository files that a pull request can change, and the
+ * update turns them into paths, npm specs and imports. All of them are validated first, so that
+ * a bad one refuses the whole update before anything is rendered, loaded, installed or written.
+ */
+function refuseUntrustedInput(tree: Tree, roots: readonly string[]): void {
+  const problems: string[] = [];
+  const check = (read: () => unknown) => {
+    try {
+      read();
+    } catch (error) {
+      if (!(error instanceof UntrustedFileError)) throw error;
+      problems.push(error.message);
+    }
+  };
+  for (const root of roots) check(() => readAnswers(tree, root));
+  check(() => validateTeamLayers(tree));
+  if (problems.length > 0) throw new UntrustedFileError(`@slipway/nx:update refused; nothing was written.\n${problems.join('\n')}`);
 }

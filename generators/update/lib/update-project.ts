@@ -85,7 +85,8 @@ export async function updateProject(
   const answers = readAnswers(tree, projectRoot);
   const updates: GenerationUpdate[] = [];
   for (const [key, record] of Object.entries(answers?.records ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    if (!generatorsByKey[key]) continue;
+    // readAnswers validated every field; keys outside the registry (adopt) render nothing.
+    if (!Object.hasOwn(generatorsByKey, key)) continue;
     const theirs = await render(currentApi, tree, key, record, projectRoot, false);
     let base: CapturedGeneration | undefined;
     let twoWayReason: string | undefined = options.twoWay ? 'asked for with --twoWay' : undefined;
@@ -108,7 +109,8 @@ export async function updateProject(
       const target = joinPathFragments(baseDir, path);
       const ours = tree.read(target, 'utf-8');
       const next = theirFiles.get(path);
-      const decision = decide(ours, baseFiles.get(path), next, record.files[path], labels, base === undefined);
+      const recordedHash = Object.hasOwn(record.files, path) ? record.files[path] : undefined;
+      const decision = decide(ours, baseFiles.get(path), next, recordedHash, labels, base === undefined);
       if (decision.content !== ours) {
         if (decision.content === null) tree.delete(target);
         else tree.write(target, decision.content);

@@ -22,4 +22,16 @@ describe('drift report', () => {
     expect(report).toMatchObject({ drifted: 2, updateAvailable: true });
     expect(tree.listChanges().map((c) => [c.path, c.type])).toEqual(before);
   });
+
+  it('refuses a record whose version is not an exact version, naming the file and field, before rendering', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    await newMcpService(tree, { name: 'orders', skipInstall: true, deploy: 'none' });
+    const path = 'services/orders/.slipway-answers.json';
+    const answers = JSON.parse(tree.read(path, 'utf-8')!) as { records: Record<string, { version: string }> };
+    answers.records['@slipway/nx:new-mcp-service']!.version = '../../../../../x';
+    tree.write(path, JSON.stringify(answers));
+    const report = driftReport(tree, 'orders', 'services/orders');
+    await expect(report).rejects.toThrow(path);
+    await expect(report).rejects.toThrow('records["@slipway/nx:new-mcp-service"].version: must be an exact version');
+  });
 });

@@ -29,7 +29,8 @@ export async function driftReport(tree: Tree, project: string, projectRoot: stri
   let updateAvailable = false;
   let drifted = 0;
   for (const [key, record] of Object.entries(readAnswers(tree, projectRoot)?.records ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    if (!generatorsByKey[key]) continue;
+    // readAnswers validated every field; keys outside the registry (adopt) render nothing.
+    if (!Object.hasOwn(generatorsByKey, key)) continue;
     if (record.version !== slipwayVersion) updateAvailable = true;
     const theirs = await rerender(currentApi, tree, key, record, projectRoot, false);
     const base = record.base ?? projectRoot;
