@@ -8,7 +8,13 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.{test,spec}.ts', 'generators/**/*.spec.ts', 'tools/**/*.spec.ts'],
+          include: [
+            'packages/*/src/**/*.{test,spec}.ts',
+            'generators/**/*.spec.ts',
+            'tools/**/*.spec.ts',
+            // The retail SQL guard's tests run from the template itself (they need only libpg-query and fast-check).
+            'templates/retail/test/sql-guard*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

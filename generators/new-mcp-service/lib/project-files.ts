@@ -12,7 +12,10 @@ function dependencies(options: NormalizedNewMcpServiceOptions): { deps: Versione
     deps.push('pg');
     devDeps.push('@types/pg');
   }
-  if (options.preset === 'retail') deps.push('libpg-query');
+  if (options.preset === 'retail') {
+    deps.push('libpg-query');
+    devDeps.push('fast-check');
+  }
   return { deps, devDeps };
 }
 
@@ -38,6 +41,8 @@ export function servicePackageJson(options: NormalizedNewMcpServiceOptions): Ren
       start: hasHttp ? 'node dist/main.js' : 'node dist/stdio.js',
       ...(hasHttp && hasStdio ? { 'start:stdio': 'node dist/stdio.js' } : {}),
       dev: hasHttp ? 'tsx watch src/main.ts' : 'tsx watch src/stdio.ts',
+      // The one-shot migration step, as the owner (DATABASE_MIGRATION_URL): see src/migrate.ts.
+      ...(options.database === 'none' ? {} : { migrate: 'node dist/migrate.js' }),
       test: 'vitest run',
       typecheck: 'tsc -p tsconfig.json',
     },
@@ -47,7 +52,7 @@ export function servicePackageJson(options: NormalizedNewMcpServiceOptions): Ren
   return { path: 'package.json', content: stableJson(pkg), writeOnce: false };
 }
 
-/** The Nx project: build/test cached, serve and inspect continuous. */
+/** The Nx project: build/test cached, serve and inspect continuous, migrate (with a database) never cached. */
 export function serviceProjectJson(options: NormalizedNewMcpServiceOptions): RenderedFile {
   const hasHttp = options.transport !== 'stdio';
   const inspector = `npx -y @modelcontextprotocol/inspector@${versions['@modelcontextprotocol/inspector']}`;
@@ -79,6 +84,7 @@ export function serviceProjectJson(options: NormalizedNewMcpServiceOptions): Ren
         outputs: ['{projectRoot}/dist'],
       },
       inspect,
+      ...(options.database === 'none' ? {} : { migrate: { dependsOn: ['build'], executor: 'nx:run-script', options: { script: 'migrate' } } }),
       serve: { continuous: true, executor: 'nx:run-script', options: { script: 'dev' } },
       test: { cache: true, executor: 'nx:run-script', options: { script: 'test' } },
       typecheck: { cache: true, executor: 'nx:run-script', options: { script: 'typecheck' } },

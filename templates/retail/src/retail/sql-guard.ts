@@ -1,9 +1,9 @@
 import { parse } from 'libpg-query';
+import { checkNames, type QueryableSchema } from './sql-guard-names.js';
+import { isNode, names, SqlRejectedError, walk, type Node } from './sql-guard-tree.js';
 
-/** A query the guard refuses, with a message for the caller that says what to change. */
-export class SqlRejectedError extends Error {
-  override readonly name = 'SqlRejectedError';
-}
+export { SqlRejectedError } from './sql-guard-tree.js';
+export type { QueryableSchema } from './sql-guard-names.js';
 
 export const MAX_SQL_LENGTH = 20_000;
 
@@ -64,38 +64,46 @@ function statementName(kind: string): string {
   return STATEMENT_NAMES[kind] ?? kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
 }
 
-type Node = Record<string, unknown>;
+// Tab, LF and CR are the only control characters a query needs. NUL ends the text libpg-query sees
+// (what follows would be sent unchecked); form feed and vertical tab are whitespace to PostgreSQL
+// only; a lone surrogate is not UTF-8 (it would be sent as U+FFFD).
+const FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\p{Cs}/u;
 
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+// What PostgreSQL's scanner counts as whitespace (minus \f and \v, refused above); String.prototype.trim
+// would also strip characters PostgreSQL reads as part of an identifier.
+const LEADING_OR_TRAILING_SPACE = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 
-/** Every (key, value) pair of the parse tree, depth first. */
-function* walk(value: unknown): Generator<[string, unknown]> {
-  if (Array.isArray(value)) {
-    for (const item of value) yield* walk(item);
-  } else if (isNode(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      yield [key, child];
-      yield* walk(child);
-    }
-  }
-}
-
-function names(list: unknown): string[] {
-  if (!Array.isArray(list)) return [];
-  return list.map((item) => (isNode(item) && isNode(item['String']) ? String(item['String']['sval']) : '?'));
+interface ParsedStatement {
+  readonly stmt?: Node;
+  /** Offset and length in UTF-8 bytes, not JavaScript characters; no length means "to the end". */
+  readonly stmt_location?: number;
+  readonly stmt_len?: number;
 }
 
 /**
  * Accepts exactly one SELECT (WITH, UNION and VALUES included) that reads only the given tables and
- * calls only allow-listed functions; returns its text without a trailing semicolon. Parsed by
- * PostgreSQL's own parser (libpg-query), so comments, quoting and dollar-quoting cannot hide a
- * second statement. The database role and the read-only transaction are the second line of defence.
+ * columns and calls only allow-listed functions; returns its text without a trailing semicolon.
+ * Parsed by PostgreSQL's own parser (libpg-query), so comments, quoting and dollar-quoting cannot
+ * hide a second statement. What is returned is a text the guard accepted on its own: the statement
+ * is cut out of the input, then checked again, and must come back unchanged. The database role and
+ * the read-only transaction are the second line of defence.
  */
-export async function checkReadOnlySelect(sql: string, tables: ReadonlySet<string>): Promise<string> {
+export async function checkReadOnlySelect(sql: string, tables: QueryableSchema): Promise<string> {
+  const statement = await checkOnce(sql, tables);
+  if (statement !== sql && (await checkOnce(statement, tables)) !== statement) {
+    throw new SqlRejectedError('The statement could not be cut out of the text exactly: send the SELECT alone, without comments around it.');
+  }
+  return statement;
+}
+
+async function checkOnce(sql: string, tables: QueryableSchema): Promise<string> {
   if (sql.length > MAX_SQL_LENGTH) throw new SqlRejectedError(`The query is longer than ${MAX_SQL_LENGTH} characters.`);
-  let tree: { stmts?: Array<{ stmt?: Node; stmt_location?: number; stmt_len?: number }> };
+  const forbidden = FORBIDDEN_CHARACTER.exec(sql)?.[0];
+  if (forbidden !== undefined) {
+    const code = `U+${(forbidden.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new SqlRejectedError(`The query contains the control or invalid character ${code}: remove it (tab and line breaks are fine).`);
+  }
+  let tree: { stmts?: ParsedStatement[] };
   try {
     tree = (await parse(sql)) as typeof tree;
   } catch (error) {
@@ -107,14 +115,16 @@ export async function checkReadOnlySelect(sql: string, tables: ReadonlySet<strin
     throw new SqlRejectedError(`Send exactly one SELECT statement; this text holds ${statements.length} statements.`);
   }
   const [only] = statements;
-  const kind = Object.keys(only?.stmt ?? {})[0] ?? 'unknown';
-  if (kind !== 'SelectStmt') throw new SqlRejectedError(`Only a read-only SELECT is allowed; this is ${statementName(kind)}.`);
+  const select = only?.stmt?.['SelectStmt'];
+  if (!isNode(select)) throw new SqlRejectedError(`Only a read-only SELECT is allowed; this is ${statementName(Object.keys(only?.stmt ?? {})[0] ?? 'unknown')}.`);
+  checkClauses(select);
+  checkNames(select, tables);
+  return statementText(sql, only ?? {});
+}
 
-  const cteNames = new Set<string>();
-  for (const [key, value] of walk(only)) {
-    if (key === 'CommonTableExpr' && isNode(value) && typeof value['ctename'] === 'string') cteNames.add(value['ctename'].toLowerCase());
-  }
-  for (const [key, value] of walk(only)) {
+/** Rules that hold wherever a node sits: no other statement, INTO, locking, parameter or function outside the allow-list. */
+function checkClauses(select: Node): void {
+  for (const [key, value] of walk(select)) {
     if (key.endsWith('Stmt') && key !== 'SelectStmt') {
       throw new SqlRejectedError(`Only a read-only SELECT is allowed; the query contains ${statementName(key)}.`);
     }
@@ -122,25 +132,21 @@ export async function checkReadOnlySelect(sql: string, tables: ReadonlySet<strin
     if (key === 'lockingClause') throw new SqlRejectedError('FOR UPDATE / FOR SHARE lock rows: they are not allowed in a read-only query.');
     if (key === 'ParamRef') throw new SqlRejectedError('Query parameters ($1, ...) are not supported: write the values into the query.');
     if (key === 'FuncCall' && isNode(value)) {
-      const parts = names(value['funcname']).map((n) => n.toLowerCase());
+      // Exact names: the parser has already folded unquoted ones to lower case.
+      const parts = names(value['funcname']);
       const name = parts.at(-1) ?? '?';
       const qualifier = parts.length > 1 ? parts.slice(0, -1).join('.') : undefined;
       if ((qualifier !== undefined && qualifier !== 'pg_catalog') || !ALLOWED_FUNCTIONS.has(name)) {
         throw new SqlRejectedError(`The function ${parts.join('.')}() is not allowed in a read-only sales query.`);
       }
     }
-    if (key === 'RangeVar' && isNode(value)) {
-      const schema = typeof value['schemaname'] === 'string' ? value['schemaname'].toLowerCase() : undefined;
-      const relation = String(value['relname']).toLowerCase();
-      const known = schema === 'retail' ? tables.has(relation) : schema === undefined && (tables.has(relation) || cteNames.has(relation));
-      if (value['catalogname'] !== undefined || !known) {
-        throw new SqlRejectedError(
-          `The table ${schema === undefined ? relation : `${schema}.${relation}`} is not available; query the retail tables listed by get_table_schemas.`,
-        );
-      }
-    }
   }
-  const start = only?.stmt_location ?? 0;
-  const text = only?.stmt_len ? sql.slice(start, start + only.stmt_len) : sql.slice(start);
-  return text.trim().replace(/;+$/, '').trim();
+}
+
+/** The statement's own text: libpg-query's offsets count UTF-8 bytes, so cut the bytes, not the string. */
+function statementText(sql: string, statement: ParsedStatement): string {
+  const bytes = Buffer.from(sql, 'utf8');
+  const start = statement.stmt_location ?? 0;
+  const end = statement.stmt_len ? start + statement.stmt_len : bytes.length;
+  return bytes.subarray(start, end).toString('utf8').replace(LEADING_OR_TRAILING_SPACE, '');
 }
