@@ -3,7 +3,7 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
-import { containerImages, defaultNodeLine, imageReference } from '../../packages/nx/src/versions.js';
+import { ciImages, ciTools, containerImages, defaultNodeLine, imageReference } from '../../packages/nx/src/versions.js';
 import dockerGenerator from '../docker/generator.js';
 import { validateFiles } from '../../tools/validators/index.js';
 import githubActionsGenerator from '../github-actions/generator.js';
@@ -86,25 +86,36 @@ describe('azure-pipelines', () => {
       expect(scripts).toEqual([
         'npm ci',
         'npx nx run-many -t lint typecheck build --projects=orders',
+        'npm run migrate --workspace=orders --if-present',
         'npm run test --workspace=orders -- --reporter=default --reporter=junit --outputFile.junit=reports/junit.xml',
       ]);
+      // Only the migration step gets the superuser; the tests connect as the serving login it creates.
+      const migrate = job['steps'].find((s: Json) => s['script'] === 'npm run migrate --workspace=orders --if-present');
+      expect(migrate['env']).toEqual({ DATABASE_MIGRATION_URL: 'postgres://postgres@localhost:5432/slipway_test', DATABASE_URL: 'postgres://slipway_app@localhost:5432/slipway_test' });
       const test = job['steps'].find((s: Json) => s['displayName'] === 'Test');
-      expect(test['env']['DATABASE_URL']).toMatch(/^postgres:\/\/postgres@localhost:5432\//);
+      expect(test['env']).toEqual({ DATABASE_URL: 'postgres://slipway_app@localhost:5432/slipway_test' });
+      // Each deployment runs the migration job first; the job reads the owner's secret in Azure.
+      const deploy = stage(doc, 'Deploy_staging')['jobs'][0]['strategy']['runOnce']['deploy']['steps'][1];
+      expect(deploy['env']['MIGRATION_JOB']).toBe('orders-migrate');
+      expect(JSON.stringify(deploy)).not.toMatch(/DATABASE|PASSWORD/);
       const publish = job['steps'].find((s: Json) => s['task'] === 'PublishTestResults@2');
       expect(publish['condition']).toBe('succeededOrFailed()');
       expect(publish['inputs']['testResultsFiles']).toBe('services/orders/reports/junit.xml');
       expect(job['steps'].find((s: Json) => s['task'] === 'NodeTool@0')['inputs']['versionSpec']).toBe(`${defaultNodeLine}.x`);
     });
 
-    it('image: Docker@2 with the registry service connection, never on pull requests, digest handed on as an output variable', async () => {
+    it('image: Docker@2 build, a Trivy scan of the local image, then push, never on pull requests, digest handed on as an output variable', async () => {
       await run(tree);
       const image = stage(pipeline(tree), 'Image');
       expect(image['condition']).toContain("ne(variables['Build.Reason'], 'PullRequest')");
-      const [docker, digest] = image['jobs'][0]['steps'].slice(1);
-      expect(docker).toMatchObject({
+      const [build, scan, push, digest] = image['jobs'][0]['steps'].slice(1);
+      expect(build).toMatchObject({
         task: 'Docker@2',
-        inputs: { command: 'buildAndPush', containerRegistry: 'orders-registry', repository: 'orders', Dockerfile: 'services/orders/Dockerfile', buildContext: '.' },
+        inputs: { command: 'build', containerRegistry: 'orders-registry', repository: 'orders', Dockerfile: 'services/orders/Dockerfile', buildContext: '.' },
       });
+      expect(scan['script']).toContain(`${imageReference(ciImages.trivy)} \\\n  image --no-progress --severity HIGH,CRITICAL --ignore-unfixed --exit-code 1 "$image"`);
+      expect(ciTools.trivy).toBe(`v${ciImages.trivy.tag}`);
+      expect(push).toMatchObject({ task: 'Docker@2', inputs: { command: 'push', containerRegistry: 'orders-registry', repository: 'orders' } });
       expect(digest['name']).toBe('image');
       expect(digest['script']).toContain('##vso[task.setvariable variable=ref;isOutput=true]');
     });
@@ -170,6 +181,7 @@ describe('azure-pipelines', () => {
       const doc = pipeline(tree, 'services/billing/azure-pipelines.yml');
       expect(doc['resources']).toBeUndefined();
       expect(stage(doc, 'Build')['jobs'][0]['services']).toBeUndefined();
+      expect(tree.read('services/billing/azure-pipelines.yml', 'utf-8')).not.toMatch(/migrat/i);
       expect(await validateFiles('azure-pipelines', pipelineFiles(tree, 'services/billing'))).toEqual([]);
     });
 
@@ -205,7 +217,7 @@ describe('azure-pipelines', () => {
       // Not vitest: no JUnit report to publish.
       expect(steps.some((s) => s['task'] === 'PublishTestResults@2')).toBe(false);
       // The docker generator's Dockerfile builds from the workspace root.
-      expect(stage(doc, 'Image')['jobs'][0]['steps'][1]['inputs']).toMatchObject({ Dockerfile: 'apps/legacy/Dockerfile', buildContext: '.' });
+      expect(stage(doc, 'Image')['jobs'][0]['steps'][1]['inputs']).toMatchObject({ command: 'build', Dockerfile: 'apps/legacy/Dockerfile', buildContext: '.' });
       expect(doc['trigger']['paths']['include']).toEqual(['apps/legacy']);
       expect(tree.read('apps/legacy/scripts/smoke-test.sh', 'utf-8')).toContain("default_tool=''");
       expect(await validateFiles('azure-pipelines', pipelineFiles(tree, 'apps/legacy'))).toEqual([]);

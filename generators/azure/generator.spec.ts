@@ -25,6 +25,9 @@ const service = generateService;
 const NETWORK_TYPES = [
   `Microsoft.Network/privateDnsZones/virtualNetworkLinks@${azureApiVersions.privateDnsZones}`,
   `Microsoft.Network/privateDnsZones@${azureApiVersions.privateDnsZones}`,
+  // Private endpoints share the Microsoft.Network API version of virtual networks.
+  `Microsoft.Network/privateEndpoints/privateDnsZoneGroups@${azureApiVersions.virtualNetworks}`,
+  `Microsoft.Network/privateEndpoints@${azureApiVersions.virtualNetworks}`,
   `Microsoft.Network/virtualNetworks@${azureApiVersions.virtualNetworks}`,
 ];
 
@@ -51,6 +54,7 @@ describe('azure', () => {
       'infra/modules/container-apps-environment.bicep',
       'infra/modules/identity.bicep',
       'infra/modules/key-vault.bicep',
+      'infra/modules/migration-job.bicep',
       'infra/modules/monitoring.bicep',
       'infra/modules/network.bicep',
       'infra/modules/postgres.bicep',
@@ -78,6 +82,25 @@ describe('azure', () => {
     expect(files.get('infra/main.bicep')).toContain('purgeProtection: isProd');
   });
 
+  it('keeps the Key Vault private: no public network access, a private endpoint in the virtual network, its DNS zone linked', async () => {
+    await service(tree, { database: 'postgres' });
+    await generator(tree, { project: 'orders' });
+    const files = azureFiles(tree, 'services/orders');
+    const vault = files.get('infra/modules/key-vault.bicep')!;
+    expect(vault).toContain("publicNetworkAccess: 'Disabled'");
+    expect(vault).toMatch(/networkAcls: \{\n\s+bypass: 'AzureServices'\n\s+defaultAction: 'Deny'/);
+    expect(vault).toMatch(/privateLinkServiceId: vault\.id\n\s+groupIds: \[\n\s+'vault'/);
+    expect(vault).toContain("name: 'privatelink.vaultcore.azure.net'");
+    expect(vault).toContain('privateDnsZoneId: dnsZone.id');
+    const network = files.get('infra/modules/network.bicep')!;
+    expect(network).toContain("name: 'private-endpoints'");
+    expect(network).toContain('output privateEndpointsSubnetId string = vnet.properties.subnets[2].id');
+    expect(files.get('infra/main.bicep')).toMatch(/virtualNetworkId: network\.outputs\.id\n\s+privateEndpointSubnetId: network\.outputs\.privateEndpointsSubnetId/);
+    // Without PostgreSQL the private-endpoint subnet is the second one.
+    await generator(tree, { project: 'orders', postgres: false });
+    expect(azureFiles(tree, 'services/orders').get('infra/modules/network.bicep')).toContain('subnets[1].id');
+  });
+
   it('runs the app with Key Vault secrets, identity pulls, probes, HTTP and CPU scaling, and multiple revisions', async () => {
     await service(tree, { database: 'postgres', port: 3400 });
     await generator(tree, { project: 'orders' });
@@ -88,7 +111,10 @@ describe('azure', () => {
     expect(app).toMatch(/name: 'database-url'\n\s+keyVaultUrl: databaseUrlSecretUri\n\s+identity: identityId/);
     expect(app).toMatch(/server: registryServer\n\s+identity: identityId/);
     expect(app).toMatch(/type: 'Liveness'\n\s+httpGet: \{\n\s+path: '\/healthz'/);
-    expect(app).toMatch(/type: 'Readiness'\n\s+httpGet: \{\n\s+path: '\/readyz'/);
+    // /readyz and /metrics only on the ops port, which the ingress (targetPort: port) does not expose.
+    expect(app).toMatch(/type: 'Readiness'\n\s+httpGet: \{\n\s+path: '\/readyz'\n\s+port: opsPort\n/);
+    expect(app).toContain('var opsPort = 9464');
+    expect(app).toMatch(/name: 'OPS_PORT'\n\s+value: '9464'/);
     expect(app).toContain("type: 'Startup'");
     expect(app).toMatch(/http: \{\n\s+metadata: \{\n\s+concurrentRequests/);
     expect(app).toContain("type: 'cpu'");
@@ -96,6 +122,35 @@ describe('azure', () => {
     expect(app).toContain("label: 'green'");
     expect(app).toContain("'azd-service-name': azdServiceName");
     expect(app).not.toContain('value: databaseUrl');
+  });
+
+  it('gives the app its own database login: the admin URL reaches only the migration job, through its own identity', async () => {
+    await service(tree, { database: 'postgres' });
+    await generator(tree, { project: 'orders' });
+    const files = azureFiles(tree, 'services/orders');
+    const main = files.get('infra/main.bicep')!;
+    expect(main).toMatch(/@secure\(\)\nparam postgresAppPassword string/);
+    expect(main).toContain("param postgresAppLogin string = 'orders_app'");
+    expect(main).toContain("module migrationIdentity 'modules/identity.bicep'");
+    expect(main).toMatch(/module migration 'modules\/migration-job\.bicep' = \{\n\s+name: 'migration-job'\n\s+params: \{\n\s+name: 'orders-migrate'/);
+    // No vault-wide grant: each identity reads its own secret only.
+    expect(main).not.toContain('secretsUserPrincipalId');
+    const postgres = files.get('infra/modules/postgres.bicep')!;
+    expect(postgres).toMatch(/name: 'database-migration-url'\n\s+properties: \{\n\s+contentType: 'text\/plain'\n\s+value: 'postgresql:\/\/\$\{uriComponent\(administratorLogin\)\}/);
+    expect(postgres).toMatch(/name: 'database-url'\n\s+properties: \{\n\s+contentType: 'text\/plain'\n\s+value: 'postgresql:\/\/\$\{uriComponent\(appLogin\)\}:\$\{uriComponent\(appPassword\)\}/);
+    expect(postgres).toMatch(/scope: databaseUrl\n\s+properties: \{\n\s+roleDefinitionId: [^\n]+\n\s+principalId: appPrincipalId/);
+    expect(postgres).toMatch(/scope: databaseMigrationUrl\n\s+properties: \{\n\s+roleDefinitionId: [^\n]+\n\s+principalId: migrationPrincipalId/);
+    const app = files.get('infra/modules/container-app.bicep')!;
+    expect(app).not.toMatch(/migration|admin/i);
+    const job = files.get('infra/modules/migration-job.bicep')!;
+    expect(job).toContain("resource job 'Microsoft.App/jobs@");
+    expect(job).toContain("triggerType: 'Manual'");
+    expect(job).toMatch(/args: \[\n\s+'node'\n\s+'dist\/migrate\.js'\n\s+\]/);
+    expect(job).toMatch(/name: 'database-migration-url'\n\s+keyVaultUrl: databaseMigrationUrlSecretUri\n\s+identity: migrationIdentityId/);
+    expect(job).toMatch(/name: 'DATABASE_MIGRATION_URL'\n\s+secretRef: 'database-migration-url'/);
+    expect(readJson(tree, 'services/orders/infra/main.parameters.json').parameters.postgresAppPassword.value).toBe('${POSTGRES_APP_PASSWORD}');
+    expect(files.get('infra/README.md')).toContain('| `database-migration-url` |');
+    expect(await bicepValidator.validate(files)).toEqual([]);
   });
 
   it('provisions PostgreSQL privately, zone-redundant and geo-backed-up in prod, with pgvector on azure.extensions', async () => {
@@ -142,10 +197,13 @@ describe('azure', () => {
     await generator(tree, { project: 'orders' });
     const files = azureFiles(tree, 'services/orders');
     expect(files.has('infra/modules/postgres.bicep')).toBe(false);
+    expect(files.has('infra/modules/migration-job.bicep')).toBe(false);
     expect(files.get('infra/main.bicep')).not.toContain('postgres');
+    expect(files.get('infra/main.bicep')).toContain('secretsUserPrincipalId: identity.outputs.principalId');
     expect(files.get('infra/modules/container-app.bicep')).not.toContain('DATABASE_URL');
     expect(await bicepValidator.validate(files)).toEqual([]);
-    expect(bicepValidator.uncheckedResourceTypes(files)).toEqual([`Microsoft.Network/virtualNetworks@${azureApiVersions.virtualNetworks}`]);
+    // The Key Vault's private endpoint and DNS zone remain without a database.
+    expect(bicepValidator.uncheckedResourceTypes(files)).toEqual(NETWORK_TYPES);
   });
 
   it('--postgres=false leaves PostgreSQL out for a service that has a database', async () => {
@@ -164,6 +222,7 @@ describe('azure', () => {
     expect(files.get('infra/modules/container-app.bicep')).toContain('var port = 8080');
     // No /readyz on an adopted project: readiness uses the health path.
     expect(files.get('infra/modules/container-app.bicep')).not.toContain('/readyz');
+    expect(files.get('infra/modules/container-app.bicep')).not.toContain('OPS_PORT');
     expect(parseYaml(files.get('azure.yaml')!).services.legacy.language).toBe('js');
     expect(files.has('infra/modules/postgres.bicep')).toBe(true);
   });

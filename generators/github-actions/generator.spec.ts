@@ -83,7 +83,7 @@ describe('github-actions', () => {
       await run(tree);
       const ci = workflow(tree, CI);
       const job = ci['jobs']['affected'];
-      expect(job['steps'][0]).toMatchObject({ uses: githubActions.checkout, with: { 'fetch-depth': 0 } });
+      expect(job['steps'][0]).toMatchObject({ uses: githubActions.checkout.split(' ')[0], with: { 'fetch-depth': 0 } });
       expect(job['steps']).toContainEqual({ uses: githubActions.setupNode.split(' ')[0], with: { 'node-version': defaultNodeLine, cache: 'npm' } });
       expect(job['steps']).toContainEqual({ run: 'npm ci' });
       expect(job['steps']).toContainEqual({ uses: githubActions.nxSetShas.split(' ')[0] });
@@ -92,7 +92,13 @@ describe('github-actions', () => {
       expect(runs).toContain('npx nx affected -t test');
       expect(job['services']['postgres']['image']).toBe(imageReference(containerImages.postgres));
       expect(job['services']['postgres']['options']).toContain('--health-cmd');
-      expect(job['env']['DATABASE_URL']).toMatch(/^postgres:\/\/postgres@localhost:5432\//);
+      // Tests connect as the serving login; only the migration step gets the superuser.
+      expect(job['env']).toEqual({ DATABASE_URL: 'postgres://slipway_app@localhost:5432/slipway_test' });
+      const migrate = job['steps'].find((s: Json) => s['env']?.['DATABASE_MIGRATION_URL']);
+      expect(migrate).toMatchObject({ env: { DATABASE_MIGRATION_URL: 'postgres://postgres@localhost:5432/slipway_test' }, run: 'npx nx affected -t migrate --parallel=1' });
+      const steps = job['steps'].map((s: Json) => s['name']);
+      expect(steps.indexOf(migrate['name'])).toBeLessThan(steps.indexOf('Test'));
+      expect(job['steps'].filter((s: Json) => JSON.stringify(s).includes('postgres://postgres@'))).toEqual([migrate]);
       expect(ci['concurrency']['cancel-in-progress']).toBe("${{ github.event_name == 'pull_request' }}");
     });
 
@@ -106,7 +112,7 @@ describe('github-actions', () => {
       const uses = security['steps'].map((s: Json) => s['uses']);
       expect(security['steps']).toContainEqual(expect.objectContaining({ run: 'npm audit --audit-level=high' }));
       expect(uses).toContain(githubActions.trivy.split(' ')[0]);
-      expect(uses).toContain(githubActions.uploadSarif);
+      expect(uses).toContain(githubActions.uploadSarif.split(' ')[0]);
       expect(uses).toContain(githubActions.trufflehog.split(' ')[0]);
       const trivy = security['steps'].find((s: Json) => s['uses'] === githubActions.trivy.split(' ')[0]);
       expect(trivy['with']['version']).toBe(ciTools.trivy);
@@ -114,24 +120,32 @@ describe('github-actions', () => {
       expect(truffle['with']['version']).toBe(ciTools.trufflehog);
     });
 
-    it('delivery: buildx build of the service Dockerfile from the workspace root, tags from metadata-action, image passed by job outputs', async () => {
+    it('delivery: buildx build of the service Dockerfile from the workspace root, scanned locally, pushed only after the scan, image passed by job outputs', async () => {
       await run(tree);
       const delivery = workflow(tree, DELIVERY);
       expect(delivery['on']['push']['paths']).toEqual(['services/orders/**', 'package-lock.json', DELIVERY]);
       expect(delivery['on']).toHaveProperty('workflow_dispatch');
       const build = delivery['jobs']['build'];
-      expect(build['permissions']).toEqual({ contents: 'read', 'packages': 'write' });
+      expect(build['permissions']).toEqual({ contents: 'read', actions: 'read', 'security-events': 'write', packages: 'write' });
       expect(build['outputs']).toEqual({ image: '${{ steps.image.outputs.name }}', digest: '${{ steps.push.outputs.digest }}' });
-      const push = build['steps'].find((s: Json) => s['id'] === 'push');
-      expect(push['uses']).toBe(githubActions.buildPush.split(' ')[0]);
-      expect(push['with']).toMatchObject({
+      const steps = build['steps'] as Json[];
+      const image = steps.findIndex((s) => s['id'] === 'build');
+      expect(steps[image]!['uses']).toBe(githubActions.buildPush.split(' ')[0]);
+      expect(steps[image]!['with']).toMatchObject({
         context: '.',
         file: 'services/orders/Dockerfile',
-        push: true,
+        load: true,
+        push: false,
         tags: '${{ steps.meta.outputs.tags }}',
         'cache-from': 'type=gha,scope=orders',
         'cache-to': 'type=gha,mode=max,scope=orders',
       });
+      const gate = steps.findIndex((s) => s['uses'] === githubActions.trivy.split(' ')[0] && s['with']['exit-code'] === '1');
+      const push = steps.findIndex((s) => s['id'] === 'push');
+      expect(steps[gate]!['with']).toMatchObject({ 'scan-type': 'image', 'image-ref': '${{ steps.image.outputs.name }}:sha-${{ github.sha }}', severity: 'HIGH,CRITICAL' });
+      expect(image).toBeLessThan(gate);
+      expect(gate).toBeLessThan(push);
+      expect(steps[push]!['run']).toContain('docker push --all-tags "$IMAGE"');
       expect(build['steps'].map((s: Json) => s['uses'])).toEqual(
         expect.arrayContaining([githubActions.setupBuildx, githubActions.dockerMetadata, githubActions.dockerLogin].map((a) => a.split(' ')[0])),
       );
@@ -141,9 +155,9 @@ describe('github-actions', () => {
     it('delivery: staging then prod, each gated by its environment, over OIDC, with id-token: write only there', async () => {
       await run(tree);
       const jobs = workflow(tree, DELIVERY)['jobs'] as Json;
-      expect(Object.keys(jobs)).toEqual(['build', 'scan', 'deploy-staging', 'deploy-prod']);
-      expect(jobs['deploy-staging']['needs']).toEqual(['build', 'scan']);
-      expect(jobs['deploy-prod']['needs']).toEqual(['build', 'scan', 'deploy-staging']);
+      expect(Object.keys(jobs)).toEqual(['build', 'deploy-staging', 'deploy-prod']);
+      expect(jobs['deploy-staging']['needs']).toEqual(['build']);
+      expect(jobs['deploy-prod']['needs']).toEqual(['build', 'deploy-staging']);
       for (const [id, environment] of [['deploy-staging', 'staging'], ['deploy-prod', 'prod']] as const) {
         const job = jobs[id];
         expect(job['environment']['name']).toBe(environment);
@@ -156,20 +170,20 @@ describe('github-actions', () => {
         expect(deploy['run']).toBe('bash services/orders/scripts/deploy-container-app.sh');
         expect(deploy['env']['IMAGE']).toBe('${{ needs.build.outputs.image }}@${{ needs.build.outputs.digest }}');
         expect(deploy['env']['RESOURCE_GROUP']).toBe(`\${{ vars.ORDERS_RESOURCE_GROUP || 'rg-orders-${environment}' }}`);
+        // The migration job reads the owner's secret in Azure: no database credential in the workflow.
+        expect(deploy['env']['MIGRATION_JOB']).toBe("${{ vars.ORDERS_MIGRATION_JOB || 'orders-migrate' }}");
+        expect(JSON.stringify(job)).not.toMatch(/DATABASE|PASSWORD|secrets\./);
       }
-      for (const id of ['build', 'scan']) expect(JSON.stringify(jobs[id]['permissions'])).not.toContain('id-token');
-      expect(jobs['scan']['permissions']['security-events']).toBe('write');
+      expect(JSON.stringify(jobs['build']['permissions'])).not.toContain('id-token');
+      expect(jobs['build']['permissions']['security-events']).toBe('write');
     });
 
-    it('pins every action from versions.ts: first-party on their current major, third-party on a commented commit SHA', async () => {
+    it('pins every action from versions.ts, first-party included, on a commit SHA commented with its release', async () => {
       await run(tree);
       const text = `${tree.read(CI, 'utf-8')}${tree.read(DELIVERY, 'utf-8')}`;
       const refs = [...text.matchAll(/uses: (\S+)(.*)$/gm)].map((m) => `${m[1]}${m[2]}`);
       expect(new Set(refs)).toEqual(new Set(Object.values(githubActions)));
-      for (const ref of Object.values(githubActions)) {
-        if (/^(actions|github)\//.test(ref)) expect(ref).toMatch(/@v\d+$/);
-        else expect(ref).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
-      }
+      for (const ref of Object.values(githubActions)) expect(ref).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
     });
 
     it('generates none of the seeds’ CI defects', async () => {
@@ -200,7 +214,7 @@ describe('github-actions', () => {
     it('--registry=<name>.azurecr.io: logs in to ACR over OIDC, no stored registry credential', async () => {
       await run(tree, { registry: 'myregistry.azurecr.io' });
       const jobs = workflow(tree, DELIVERY)['jobs'] as Json;
-      expect(jobs['build']['permissions']).toEqual({ contents: 'read', 'id-token': 'write' });
+      expect(jobs['build']['permissions']).toEqual({ contents: 'read', actions: 'read', 'security-events': 'write', 'id-token': 'write' });
       const runs = jobs['build']['steps'].map((s: Json) => s['run']).join('\n');
       expect(runs).toContain('az acr login --name myregistry');
       expect(runs).toContain('echo "name=myregistry.azurecr.io/orders"');
@@ -217,7 +231,7 @@ describe('github-actions', () => {
         username: '${{ vars.REGISTRY_USERNAME }}',
         password: '${{ secrets.REGISTRY_PASSWORD }}',
       });
-      expect(build['permissions']).toEqual({ contents: 'read' });
+      expect(build['permissions']).toEqual({ contents: 'read', actions: 'read', 'security-events': 'write' });
       expect(tree.read(DELIVERY, 'utf-8')).toContain('echo "name=registry.example.com:5000/team/orders"');
       expect(await validateFiles('github', filesUnder(tree, '.github/'))).toEqual([]);
     });
@@ -225,7 +239,7 @@ describe('github-actions', () => {
     it('--azure=false: build, scan and push only; no deploy jobs, scripts or id-token', async () => {
       await run(tree, { azure: false });
       const text = tree.read(DELIVERY, 'utf-8')!;
-      expect(Object.keys(workflow(tree, DELIVERY)['jobs'])).toEqual(['build', 'scan']);
+      expect(Object.keys(workflow(tree, DELIVERY)['jobs'])).toEqual(['build']);
       expect(text).not.toContain('id-token');
       expect(tree.exists('services/orders/scripts/smoke-test.sh')).toBe(false);
       expect(await validateFiles('github', filesUnder(tree, '.github/'))).toEqual([]);
@@ -234,8 +248,8 @@ describe('github-actions', () => {
     it('--environments: one deploy job per environment, each after the one before', async () => {
       await run(tree, { environments: 'dev, qa ,prod' });
       const jobs = workflow(tree, DELIVERY)['jobs'] as Json;
-      expect(Object.keys(jobs)).toEqual(['build', 'scan', 'deploy-dev', 'deploy-qa', 'deploy-prod']);
-      expect(jobs['deploy-prod']['needs']).toEqual(['build', 'scan', 'deploy-qa']);
+      expect(Object.keys(jobs)).toEqual(['build', 'deploy-dev', 'deploy-qa', 'deploy-prod']);
+      expect(jobs['deploy-prod']['needs']).toEqual(['build', 'deploy-qa']);
       expect(await validateFiles('github', filesUnder(tree, '.github/'))).toEqual([]);
     });
 

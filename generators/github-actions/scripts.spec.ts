@@ -147,6 +147,8 @@ case "$*" in
   *"traffic show"*"label"*) echo "$AZ_LIVE_LABEL" ;;
   *"traffic show"*) echo "" ;;
   *"account get-access-token"*) echo "token-for-\${*: -5:1}" ;;
+  *"job start"*) echo "orders-migrate-x1" ;;
+  *"job execution show"*) echo "$AZ_JOB_STATUS" ;;
   *"revision show"*)
     n=$(cat "$AZ_LOG.polls" 2>/dev/null || echo 0); echo $((n + 1)) > "$AZ_LOG.polls"
     if [ "$n" -eq 0 ]; then echo "Provisioning/None/Processing"; else echo "$AZ_REVISION_STATE"; fi ;;
@@ -250,6 +252,28 @@ esac
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('revision orders--r2-1 failed to start (Failed/Unhealthy/Failed)');
       expect(result.smokedUrl).toBe('');
+    });
+
+    it('with MIGRATION_JOB: runs the migration job on the new image and waits for it before the app changes', async () => {
+      const result = await deployWith({ AZ_MODE: 'Single', MIGRATION_JOB: 'orders-migrate', AZ_JOB_STATUS: 'Succeeded' }, true);
+      expect(result.code, result.stderr).toBe(0);
+      const order = (fragment: string) => result.calls.findIndex((c) => c.includes(fragment));
+      expect(result.calls).toContain('containerapp job update --resource-group rg-orders-staging --name orders-migrate --image ghcr.io/acme/orders@sha256:abc --output none');
+      expect(order('job update')).toBeLessThan(order('job start'));
+      expect(order('job execution show')).toBeLessThan(order('containerapp update'));
+      expect(result.calls).toContain(
+        'containerapp job execution show --resource-group rg-orders-staging --name orders-migrate --job-execution-name orders-migrate-x1 --query properties.status --output tsv',
+      );
+      // No credential passes through the pipeline: the job reads the owner's secret from Key Vault itself.
+      expect(result.calls.join('\n')).not.toMatch(/secret|password|DATABASE/i);
+      expect((await deployWith({ AZ_MODE: 'Single' }, true)).calls.some((c) => c.includes('job'))).toBe(false);
+    });
+
+    it('with MIGRATION_JOB: a failed migration stops the release before the app changes', async () => {
+      const result = await deployWith({ AZ_MODE: 'Multiple', MIGRATION_JOB: 'orders-migrate', AZ_JOB_STATUS: 'Failed' }, true);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('error: migration orders-migrate-x1 ended Failed; orders was not changed');
+      expect(result.calls.some((c) => c.startsWith('containerapp update'))).toBe(false);
     });
 
     it('names each missing setting', async () => {

@@ -72,7 +72,7 @@ describe('k8s', () => {
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(container.startupProbe.httpGet.path).toBe('/healthz');
-    expect(container.env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'orders-database', key: 'DATABASE_URL' } } }]);
+    expect(container.env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'orders-db-app', key: 'DATABASE_URL' } } }]);
     expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(10 + 5);
     expect(container.resources.limits).toEqual({ cpu: '1', memory: '512Mi' });
@@ -86,6 +86,28 @@ describe('k8s', () => {
       expect.arrayContaining(['orders', 'orders.orders-prod', 'orders.orders-prod.svc', 'orders.orders-prod.svc.cluster.local']),
     );
     expect(byKind(prod, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+  });
+
+  it('migrates in an init container with the owner Secret; the service reads only the serving login', async () => {
+    await service(tree, { database: 'postgres' });
+    await generator(tree, { project: 'orders' });
+    const pod = byKind(await rendered(tree, 'services/orders', 'prod'), 'Deployment').spec.template.spec;
+    const [migrate] = pod.initContainers;
+    expect(pod.initContainers).toHaveLength(1);
+    expect(migrate.name).toBe('migrate');
+    // The overlay's image tag reaches the init container too: both run the same release.
+    expect(migrate.image).toBe(pod.containers[0].image);
+    expect(migrate.args).toEqual(['node', 'dist/migrate.js']);
+    expect(migrate.command).toBeUndefined();
+    expect(migrate.env).toEqual([
+      { name: 'DATABASE_MIGRATION_URL', valueFrom: { secretKeyRef: { name: 'orders-db-owner', key: 'DATABASE_MIGRATION_URL' } } },
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'orders-db-app', key: 'DATABASE_URL' } } },
+    ]);
+    expect(migrate.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(JSON.stringify(pod.containers)).not.toContain('orders-db-owner');
+    const readme = tree.read('services/orders/deploy/k8s/README.md', 'utf-8')!;
+    expect(readme).toContain('`orders-db-owner` | `DATABASE_MIGRATION_URL`');
+    expect(readme).toContain('`orders-db-app` | `DATABASE_URL`');
   });
 
   it('overlays patch replicas, resources, autoscaling bounds and namespace', async () => {
@@ -103,22 +125,58 @@ describe('k8s', () => {
     expect(hpa.spec.metrics.map((m: any) => m.resource.name)).toEqual(['cpu', 'memory']);
   });
 
-  it('limits the network: in from the ingress namespace and Prometheus, out to DNS, HTTPS and the database', async () => {
+  it('limits the network: in from the ingress namespace (http) and Prometheus (ops), out to DNS and the database only', async () => {
     await service(tree, { database: 'pglite' });
     await generator(tree, { project: 'orders', ingressNamespace: 'traefik' });
     const policy = byKind(await rendered(tree, 'services/orders', 'staging'), 'NetworkPolicy');
-    expect(policy.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }]);
+    expect(policy.spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }], ports: [{ protocol: 'TCP', port: 'http' }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 'ops' }] },
+    ]);
     expect(policy.spec.egress).toEqual([
       {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
         ports: [
           { protocol: 'UDP', port: 53 },
           { protocol: 'TCP', port: 53 },
         ],
       },
-      { ports: [{ protocol: 'TCP', port: 443 }] },
-      { ports: [{ protocol: 'TCP', port: 5432 }] },
+      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } } }], ports: [{ protocol: 'TCP', port: 5432 }] },
     ]);
+    expect(tree.read('services/orders/deploy/k8s/overlays/prod/kustomization.yaml', 'utf-8')).toContain('path: /spec/egress/-');
+  });
+
+  it('--databaseCidr and --egressCidrs: the database and HTTPS destinations by network, recorded for update', async () => {
+    await service(tree, { database: 'postgres' });
+    await generator(tree, { project: 'orders', databaseCidr: '10.40.2.0/24', egressCidrs: '203.0.113.0/24, 198.51.100.7/32' });
+    const policy = byKind(await rendered(tree, 'services/orders', 'prod'), 'NetworkPolicy');
+    expect(policy.spec.egress.slice(1)).toEqual([
+      { to: [{ ipBlock: { cidr: '10.40.2.0/24' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+      { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }, { ipBlock: { cidr: '198.51.100.7/32' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
+    expect(readJson<AnswersFile>(tree, `services/orders/${answersFileName}`).records['@slipway/nx:k8s']?.options).toMatchObject({
+      databaseCidr: '10.40.2.0/24',
+      egressCidrs: ['203.0.113.0/24', '198.51.100.7/32'],
+    });
+    expect(await kubernetesValidator.validate(manifests(tree, 'services/orders'))).toEqual([]);
+  });
+
+  it('serves /metrics and /readyz on the ops port (OPS_PORT): readiness and scraping there, no Service exposes it', async () => {
+    await service(tree, { database: 'postgres' });
+    await generator(tree, { project: 'orders', progressiveDelivery: 'blue-green' });
+    const prod = await rendered(tree, 'services/orders', 'prod');
+    const rollout = byKind(prod, 'Rollout');
+    const container = rollout.spec.template.spec.containers[0];
+    expect(container.ports).toEqual([
+      { name: 'http', containerPort: 3000, protocol: 'TCP' },
+      { name: 'ops', containerPort: 9464, protocol: 'TCP' },
+    ]);
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'ops' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(rollout.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/port': '9464', 'prometheus.io/path': '/metrics' });
+    expect(byKind(prod, 'ConfigMap').data).toMatchObject({ PORT: '3000', OPS_PORT: '9464' });
+    expect(byKind(prod, 'PodMonitor').spec.podMetricsEndpoints[0]).toMatchObject({ port: 'ops', path: '/metrics' });
+    for (const svc of prod.filter((d) => d['kind'] === 'Service')) expect(svc.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
   });
 
   it('database none: no DATABASE_URL and no database egress', async () => {
@@ -126,6 +184,7 @@ describe('k8s', () => {
     await generator(tree, { project: 'orders' });
     const docs = await rendered(tree, 'services/orders', 'dev');
     expect(byKind(docs, 'Deployment').spec.template.spec.containers[0].env).toBeUndefined();
+    expect(byKind(docs, 'Deployment').spec.template.spec.initContainers).toBeUndefined();
     expect(JSON.stringify(byKind(docs, 'NetworkPolicy'))).not.toContain('5432');
   });
 
@@ -165,8 +224,10 @@ describe('k8s', () => {
     const container = byKind(docs, 'Deployment').spec.template.spec.containers[0];
     expect(container.ports[0].containerPort).toBe(8080);
     expect(container.image).toBe('myregistry.azurecr.io/legacy:2.3.4');
-    // Adopted projects without a /readyz get the health path for readiness.
-    expect(container.readinessProbe.httpGet.path).toBe('/healthz');
+    // Adopted projects without a /readyz get the health path for readiness, on their one port (no OPS_PORT).
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(container.ports).toHaveLength(1);
+    expect(byKind(docs, 'ConfigMap').data.OPS_PORT).toBeUndefined();
     expect(container.env).toBeUndefined();
     expect(readJson<AnswersFile>(tree, `apps/legacy/${answersFileName}`).records['@slipway/nx:k8s']?.options).toMatchObject({ port: 8080, database: 'none' });
   });
@@ -215,6 +276,10 @@ describe('k8s', () => {
       [{ replicas: 0 }, /--replicas: must be at least 1/],
       [{ ingressNamespace: 'Ingress' }, /--ingressNamespace: must be a Kubernetes namespace name/],
       [{ prometheusUrl: 'prometheus:9090' }, /--prometheusUrl: must be an http\(s\) URL/],
+      [{ databaseCidr: '10.40.2.0' }, /--databaseCidr: must be a CIDR block, e.g. 10.40.2.0\/24/],
+      [{ databaseCidr: '0.0.0.0/0' }, /--databaseCidr: must not be \/0 \(every address\)/],
+      [{ egressCidrs: '203.0.113.0/24,idp.example.com' }, /--egressCidrs: "idp.example.com" is not a CIDR block/],
+      [{ egressCidrs: '::/0' }, /--egressCidrs: "::\/0" is every address/],
     ])('%j', async (extra, message) => {
       await service(tree);
       const before = snapshotTree(tree);

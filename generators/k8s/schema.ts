@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { portOption, databaseOverrideOption } from '../../packages/nx/src/deploy-options.js';
+import { isCidr, isEverywhere } from './lib/cidr.js';
 
 export const progressiveDeliveries = ['none', 'canary', 'blue-green'] as const;
 
@@ -15,6 +16,26 @@ const dnsLabel = (example: string) =>
 
 // registry[:port]/path without a tag or digest: overlays own the tag.
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$|^[a-z0-9]+([._-][a-z0-9]+)*$/;
+
+const cidr = z
+  .string()
+  .trim()
+  .refine(isCidr, { message: 'must be a CIDR block, e.g. 10.40.2.0/24' })
+  .refine((value) => !isEverywhere(value), { message: 'must not be /0 (every address); name the network the database is on, e.g. 10.40.2.0/24' });
+
+/** `--egressCidrs=203.0.113.0/24,198.51.100.7/32`: the only HTTPS destinations (identity provider, APIs). */
+const cidrList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((c) => c.trim()).filter(Boolean))
+  .superRefine((list, context) => {
+    const bad = list.find((c) => !isCidr(c));
+    if (bad !== undefined) context.addIssue({ code: 'custom', message: `"${bad}" is not a CIDR block; list blocks such as 203.0.113.0/24,198.51.100.7/32` });
+    const everywhere = list.find((c) => isCidr(c) && isEverywhere(c));
+    if (everywhere !== undefined) {
+      context.addIssue({ code: 'custom', message: `"${everywhere}" is every address; list the identity provider's and APIs' networks only` });
+    }
+    if (new Set(list).size !== list.length) context.addIssue({ code: 'custom', message: 'list each block once' });
+  });
 
 /** Raw options as Nx passes them. */
 export const k8sSchema = z.object({
@@ -53,6 +74,9 @@ export const k8sSchema = z.object({
     .optional(),
   port: portOption.optional(),
   database: databaseOverrideOption.optional(),
+  // Egress is deny-by-default beyond DNS: these name the database and HTTPS destinations.
+  databaseCidr: cidr.optional(),
+  egressCidrs: cidrList.default([]),
 });
 
 export type K8sSchema = z.input<typeof k8sSchema>;

@@ -278,10 +278,87 @@ function checkSecrets(doc: Json): string[] {
   return problems;
 }
 
+/** A job's steps, a deployment job's included (they sit under its strategy's lifecycle hooks). */
+function stepsOf(job: Json): Json[] {
+  const nested: unknown[] = [];
+  const visit = (node: unknown): void => {
+    if (!isObject(node)) return;
+    for (const [key, value] of Object.entries(node)) (key === 'steps' ? nested.push(...asArray(value)) : visit(value));
+  };
+  visit(job['strategy']);
+  return [...asArray(job['steps']), ...nested].filter(isObject);
+}
+
+/** A step that publishes an image: Docker@2 push or buildAndPush, or a push in a script. */
+function pushesImage(step: Json): boolean {
+  if (/^Docker@\d+$/i.test(String(step['task'] ?? ''))) {
+    const command = isObject(step['inputs']) ? String(step['inputs']['command'] ?? 'buildAndPush') : 'buildAndPush';
+    return /^(push|buildAndPush)$/i.test(command);
+  }
+  const script = step['script'] ?? step['bash'];
+  return typeof script === 'string' && /\b(docker|podman)\s+(image\s+)?push\b|\bbuildx\s+build\b.*--push\b|\baz\s+acr\s+build\b/.test(script);
+}
+
+/** A script that fails the job on image vulnerabilities: `trivy image --exit-code 1` (the CLI or its container). */
+function gatesOnImageScan(step: Json): boolean {
+  const script = step['script'] ?? step['bash'];
+  if (String(step['continueOnError'] ?? 'false') !== 'false') return false;
+  return typeof script === 'string' && /\btrivy\b.*\simage\s.*--exit-code[\s=]+[1-9]/.test(script.replace(/\\\n/g, ' '));
+}
+
+/** An image reaches the registry only after a scan earlier in the same job has passed. */
+function checkScanBeforePush(doc: Json, stages: readonly Stage[]): string[] {
+  const problems: string[] = [];
+  const jobs = stages.length > 0 ? stages.flatMap((s) => jobsOf(s.node).map((job) => ({ where: `stage ${s.name}`, job }))) : jobsOf(doc).map((job) => ({ where: 'pipeline', job }));
+  if (jobs.length === 0 && isObject(doc)) jobs.push({ where: 'pipeline', job: doc });
+  for (const { where, job } of jobs) {
+    const name = String(job['job'] ?? job['deployment'] ?? '?');
+    let scanned = false;
+    stepsOf(job).forEach((step, index) => {
+      if (gatesOnImageScan(step)) scanned = true;
+      else if (!scanned && pushesImage(step)) {
+        problems.push(
+          `${where}: job ${name} step ${index} pushes the image before a vulnerability scan gates it; build it (Docker@2 command: build), scan it (trivy image --severity HIGH,CRITICAL --exit-code 1), then push (command: push)`,
+        );
+      }
+    });
+  }
+  return problems;
+}
+
+const MIGRATION_URL = 'DATABASE_MIGRATION_URL';
+/** A step that runs the migration: `npm run migrate`, `node dist/migrate.js`. */
+const RUNS_MIGRATION = /\bmigrat(e|ion)\b/i;
+
+/** The database owner's URL reaches the migration step only: never a variable every step sees, nor another step. */
+function checkMigrationCredential(doc: Json, stages: readonly Stage[]): string[] {
+  const problems: string[] = [];
+  const inVariables = (node: Json): boolean => {
+    const variables = node['variables'];
+    if (isObject(variables)) return MIGRATION_URL in variables;
+    return asArray(variables).some((v) => isObject(v) && v['name'] === MIGRATION_URL);
+  };
+  const jobs = stages.length > 0 ? stages.flatMap((s) => jobsOf(s.node).map((job) => ({ where: `stage ${s.name}`, job }))) : jobsOf(doc).map((job) => ({ where: 'pipeline', job }));
+  if (jobs.length === 0) jobs.push({ where: 'pipeline', job: doc });
+  if (inVariables(doc) || stages.some((s) => inVariables(s.node))) problems.push(`variables: ${MIGRATION_URL} (the database owner) is visible to every step; set it in the migration step's env only`);
+  for (const { where, job } of jobs) {
+    const name = String(job['job'] ?? job['deployment'] ?? '?');
+    if (job !== doc && inVariables(job)) problems.push(`${where}: job ${name} variables: ${MIGRATION_URL} (the database owner) is visible to every step; set it in the migration step's env only`);
+    stepsOf(job).forEach((step, index) => {
+      const env = step['env'];
+      const script = String(step['script'] ?? step['bash'] ?? '');
+      if (isObject(env) && MIGRATION_URL in env && !RUNS_MIGRATION.test(script)) {
+        problems.push(`${where}: job ${name} step ${index} gets ${MIGRATION_URL} (the database owner) but does not run the migration; only the migration step may`);
+      }
+    });
+  }
+  return problems;
+}
+
 export function pipelinePolicyProblems(doc: unknown): string[] {
   if (!isObject(doc)) return [];
   const stages = stagesOf(doc);
-  return [...checkStages(stages), ...checkJobs(doc, stages), ...checkSecrets(doc)];
+  return [...checkStages(stages), ...checkJobs(doc, stages), ...checkSecrets(doc), ...checkScanBeforePush(doc, stages), ...checkMigrationCredential(doc, stages)];
 }
 
 /** Azure Pipelines YAML, parsed as the service does: every scalar a string (YAML failsafe schema). */

@@ -54,6 +54,26 @@ describe('bicep validator', () => {
     expect(found[0]).toMatch(/^main\.bicep: line 8: shared_preload_libraries does not enable pgvector .* 'azure\.extensions' \(value 'VECTOR'\)/);
   });
 
+  it("rejects a serving container or an app's secret built from the database admin's credential", async () => {
+    expect(await messages('serving-admin-credential')).toEqual([
+      "main.bicep: line 13: Key Vault secret 'database-url' is built from the database owner's credential (administratorLogin, administratorPassword); the app must connect as its own login: keep the owner's URL in a secret of its own (e.g. 'database-migration-url') for the migration step only",
+      "main.bicep: line 40: the Container App's serving container gets the database owner's credential in DATABASE_URL (secret 'database-url'); give it the serving login's DATABASE_URL and run the migration with the owner's secret in a Container Apps Job or init container",
+    ]);
+  });
+
+  it('refuses a Key Vault reachable from every network', async () => {
+    expect(await messages('public-key-vault')).toEqual([
+      "main.bicep: line 4: Key Vault is reachable from every network (publicNetworkAccess is not 'Disabled' and networkAcls.defaultAction is not 'Deny'); make it private (publicNetworkAccess: 'Disabled' with a private endpoint) or firewall it (networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices' })",
+    ]);
+  });
+
+  it('refuses an ingress on the ops port, and readiness probed off it', async () => {
+    expect(await messages('ops-port-ingress')).toEqual([
+      'main.bicep: line 9: ingress targetPort 9464 is the ops port (OPS_PORT): /metrics and /readyz would be public; target the service port',
+      'main.bicep: line 9: the readiness probe is on port 3000, but with OPS_PORT=9464 /readyz is served only on 9464',
+    ]);
+  });
+
   it('requires @secure() on credential parameters, and only on those', async () => {
     expect(await messages('insecure-password')).toEqual([
       'main.bicep: line 3: param "administratorLoginPassword" looks like a credential; mark it @secure() so it stays out of logs and deployment history',

@@ -24,6 +24,8 @@ export const typesWithoutSchema: ReadonlySet<string> = new Set([
   'Microsoft.Network/virtualNetworks@2024-05-01',
   'Microsoft.Network/privateDnsZones@2024-06-01',
   'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01',
+  'Microsoft.Network/privateEndpoints@2024-05-01',
+  'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01',
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -529,6 +531,157 @@ function policyProblems(file: BicepFile): ValidationProblem[] {
   return problems;
 }
 
+/** Both readings of a resource body (the `then` and `else` branches of its ternaries), as JSON. */
+function bodyReadings(file: BicepFile, node: SyntaxNode): Json[] {
+  const body = bodyOf(node);
+  if (!body) return [];
+  const vars = varsOf(file);
+  const readings: Json[] = [];
+  for (const branch of ['then', 'else'] as const) {
+    const conversion: Conversion = { vars, branch };
+    const json = bicepToJson(body, conversion);
+    if (typeof json === 'object' && json !== null && !Array.isArray(json)) readings.push(json as Json);
+    if (!conversion.sawTernary) break;
+  }
+  return readings;
+}
+
+const asJson = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
+const objectAt = (value: unknown, key: string): Json => asJson(asJson(value)[key]);
+const arrayAt = (value: unknown, key: string): unknown[] => {
+  const child = asJson(value)[key];
+  return Array.isArray(child) ? child : [];
+};
+
+/**
+ * What a resource exposes: a Key Vault (it holds DATABASE_URL) must not be reachable from every network,
+ * and a Container App whose runtime has an ops port (OPS_PORT: /metrics, /readyz) must not route the
+ * ingress to it, and probes readiness there (the public port no longer serves /readyz).
+ */
+function exposureProblems(file: BicepFile): ValidationProblem[] {
+  const problems = new Set<string>();
+  for (const use of resourcesOf(file)) {
+    if (use.existing) continue;
+    const type = use.type.toLowerCase();
+    for (const body of bodyReadings(file, use.node)) {
+      const properties = objectAt(body, 'properties');
+      if (type === 'microsoft.keyvault/vaults') {
+        const closed = properties['publicNetworkAccess'] === 'Disabled' || objectAt(properties, 'networkAcls')['defaultAction'] === 'Deny';
+        if (!closed) {
+          problems.add(
+            `${at(use.node)}: Key Vault is reachable from every network (publicNetworkAccess is not 'Disabled' and networkAcls.defaultAction is not 'Deny'); make it private (publicNetworkAccess: 'Disabled' with a private endpoint) or firewall it (networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices' })`,
+          );
+        }
+      }
+      if (type === 'microsoft.app/containerapps') {
+        const targetPort = objectAt(objectAt(properties, 'configuration'), 'ingress')['targetPort'];
+        for (const container of arrayAt(objectAt(properties, 'template'), 'containers')) {
+          const ops = arrayAt(container, 'env').find((e) => asJson(e)['name'] === 'OPS_PORT');
+          const opsPort = Number(asJson(ops)['value']);
+          if (!Number.isInteger(opsPort)) continue;
+          if (targetPort === opsPort) {
+            problems.add(`${at(use.node)}: ingress targetPort ${opsPort} is the ops port (OPS_PORT): /metrics and /readyz would be public; target the service port`);
+          }
+          for (const probe of arrayAt(container, 'probes')) {
+            const port = objectAt(probe, 'httpGet')['port'];
+            if (asJson(probe)['type'] === 'Readiness' && typeof port === 'number' && port !== opsPort) {
+              problems.add(`${at(use.node)}: the readiness probe is on port ${port}, but with OPS_PORT=${opsPort} /readyz is served only on ${opsPort}`);
+            }
+          }
+        }
+      }
+    }
+  }
+  return [...problems].map((message) => ({ file: file.path, message }));
+}
+
+/** Names that mark a database owner's credential: the server admin's, or the migration's. */
+const OWNER = /admin|owner|migration/i;
+
+function propertyValue(object: SyntaxNode, key: string): SyntaxNode | undefined {
+  const property = object.namedChildren.find((p) => {
+    const name = p.type === 'object_property' ? p.namedChildren[0] : undefined;
+    return name !== undefined && (name.type === 'string' ? stringValue(name) : name.text) === key;
+  });
+  return property?.namedChildren[1];
+}
+
+/** The object literals an expression may evaluate to, through arrays, ternaries, parentheses and vars. */
+function objectsOf(node: SyntaxNode | undefined, vars: ReadonlyMap<string, SyntaxNode>, depth = 0): SyntaxNode[] {
+  if (!node || depth > 20) return [];
+  const next = (child: SyntaxNode | undefined): SyntaxNode[] => objectsOf(child, vars, depth + 1);
+  switch (node.type) {
+    case 'object':
+      return [node];
+    case 'array':
+      return node.namedChildren.flatMap(next);
+    case 'ternary_expression':
+      return node.namedChildren.slice(1).flatMap(next);
+    case 'parenthesized_expression':
+      return next(node.namedChildren[0]);
+    case 'identifier':
+      return next(vars.get(node.text));
+    default:
+      return [];
+  }
+}
+
+/** The owner-like names an expression reads (params, vars, outputs, properties), not its string literals. */
+function ownerNamesIn(node: SyntaxNode | undefined): string[] {
+  const names = new Set<string>();
+  if (node) walk(node, (n) => (n.type === 'identifier' || n.type === 'property_identifier') && OWNER.test(n.text) && names.add(n.text));
+  return [...names];
+}
+
+const valueAt = (object: SyntaxNode | undefined, ...keys: string[]): SyntaxNode | undefined =>
+  keys.reduce<SyntaxNode | undefined>((node, key) => (node?.type === 'object' ? propertyValue(node, key) : undefined), object);
+
+const literal = (node: SyntaxNode | undefined): string => (node?.type === 'string' ? stringValue(node) : '');
+
+/**
+ * The serving container never gets the database owner: a Container App's containers take no
+ * DATABASE_MIGRATION_URL and no secret or value built from the admin's or owner's credential (init
+ * containers and Container Apps Jobs, the migration step, may), and a Key Vault secret built from the
+ * admin's credential is named as the owner's, not handed out as the app's DATABASE_URL.
+ */
+function ownerCredentialProblems(file: BicepFile): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const vars = varsOf(file);
+  for (const use of resourcesOf(file).filter((u) => !u.existing)) {
+    const body = bodyOf(use.node);
+    if (use.type === 'Microsoft.KeyVault/vaults/secrets') {
+      const name = literal(valueAt(body, 'name'));
+      const fromOwner = ownerNamesIn(valueAt(body, 'properties', 'value'));
+      if (name !== '' && !OWNER.test(name) && fromOwner.length > 0) {
+        problems.push({
+          file: file.path,
+          message: `${at(use.node)}: Key Vault secret '${name}' is built from the database owner's credential (${fromOwner.join(', ')}); the app must connect as its own login: keep the owner's URL in a secret of its own (e.g. 'database-migration-url') for the migration step only`,
+        });
+      }
+    }
+    if (use.type !== 'Microsoft.App/containerApps') continue;
+    const ownerSecrets = new Set<string>();
+    for (const secret of objectsOf(valueAt(body, 'properties', 'configuration', 'secrets'), vars)) {
+      const name = literal(propertyValue(secret, 'name'));
+      if (OWNER.test(name) || ownerNamesIn(propertyValue(secret, 'keyVaultUrl')).length > 0 || ownerNamesIn(propertyValue(secret, 'value')).length > 0) ownerSecrets.add(name);
+    }
+    for (const container of objectsOf(valueAt(body, 'properties', 'template', 'containers'), vars)) {
+      for (const env of objectsOf(propertyValue(container, 'env'), vars)) {
+        const envName = literal(propertyValue(env, 'name')) || '?';
+        const ref = literal(propertyValue(env, 'secretRef'));
+        const owner = ownerNamesIn(propertyValue(env, 'value'));
+        if (envName === 'DATABASE_MIGRATION_URL' || ownerSecrets.has(ref) || OWNER.test(ref) || owner.length > 0) {
+          problems.push({
+            file: file.path,
+            message: `${at(env)}: the Container App's serving container gets the database owner's credential in ${envName}${ref ? ` (secret '${ref}')` : ''}${owner.length > 0 ? ` (${owner.join(', ')})` : ''}; give it the serving login's DATABASE_URL and run the migration with the owner's secret in a Container Apps Job or init container`,
+          });
+        }
+      }
+    }
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Parameters files
 
@@ -657,7 +810,7 @@ export function checkBicep(files: ReadonlyMap<string, string>): BicepReport {
     const syntax = syntaxProblems(file);
     problems.push(...syntax);
     if (syntax.length > 0) continue;
-    problems.push(...referenceProblems(file), ...resourceProblems(file, unchecked), ...moduleProblems(file, bicepFiles), ...policyProblems(file));
+    problems.push(...referenceProblems(file), ...resourceProblems(file, unchecked), ...moduleProblems(file, bicepFiles), ...policyProblems(file), ...exposureProblems(file), ...ownerCredentialProblems(file));
   }
   for (const [path, text] of files) {
     if (/\.parameters(\.[^/]+)?\.json$/.test(path)) problems.push(...parametersProblems(path, text, bicepFiles.get(templateOfParametersFile(path)!)));
@@ -669,7 +822,8 @@ export function checkBicep(files: ReadonlyMap<string, string>): BicepReport {
 /**
  * Bicep without a Bicep compiler: tree-sitter-bicep syntax, declared symbols, `type@apiVersion`
  * against the vendored ARM schemas, resource bodies against those schemas made strict, module
- * params, `@secure()` credentials, the pgvector policy, parameters files and azure.yaml.
+ * params, `@secure()` credentials, the pgvector policy, no database owner's credential in a serving
+ * container, parameters files and azure.yaml.
  */
 export const bicepValidator: ArtifactValidator & { uncheckedResourceTypes(files: ReadonlyMap<string, string>): string[] } = {
   name: 'tree-sitter-bicep + ARM schemas',

@@ -41,6 +41,11 @@ describe('compose validator', () => {
     ['undeclared-secret', /uses the secret "npmrc", which the top-level secrets do not declare/],
     ['unpinned-image', /"pgvector\/pgvector:latest" is not pinned by digest/],
     ['bad-interpolation', /docker-compose config: Invalid interpolation format/],
+    ['serving-owner-credential', /services\.app\.environment\.DATABASE_URL passes the database owner's password \(\$\{POSTGRES_PASSWORD\}\)/],
+    ['serving-owner-credential', /services\.app\.environment\.DATABASE_URL connects as the PostgreSQL owner "orders"/],
+    ['published-ops-port', /services\.app\.ports publishes the ops port 9464 \(OPS_PORT: \/metrics, \/readyz\) on the host/],
+    ['migration-url-on-service', /services\.app has DATABASE_MIGRATION_URL \(the database owner\) but is not a one-shot migration service/],
+    ['migration-url-on-service', /services\.app\.environment\.DATABASE_MIGRATION_URL connects as the PostgreSQL owner "postgres"/],
   ])('fails %s.yaml: %s', async (fixture, message) => {
     // Validated under a compose file name, which is what the validator applies to.
     const file = `${fixture}/compose.yaml`;

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import type { ValidateFunction } from 'ajv';
 import { isMap, isSeq, parseDocument, stringify } from 'yaml';
+import { ownerCredentialProblems } from './compose-credentials.js';
 import { describeSchemaErrors } from './schema-errors.js';
 import type { ArtifactValidator, ValidationProblem } from './types.js';
 
@@ -16,7 +17,8 @@ import type { ArtifactValidator, ValidationProblem } from './types.js';
  *   volumes, build contexts that do not exist;
  * - policy: no `version` key, no literal secrets, depends_on targets exist and the healthy ones have
  *   a health check, named volumes and secrets are declared, third-party images are pinned by digest,
- *   and a Redis with a password has a health check that authenticates.
+ *   a Redis with a password has a health check that authenticates, and only a one-shot migration
+ *   service gets the database owner's credential (compose-credentials.ts).
  */
 
 const require = createRequire(import.meta.url);
@@ -119,6 +121,21 @@ function imageProblems(where: string, image: string): string[] {
   return problems;
 }
 
+/** The container port of a `ports:` entry: `"127.0.0.1:8080:3000/tcp"` → 3000, `{ target: 3000 }` → 3000. */
+function containerPort(entry: Json): number | undefined {
+  if (isObject(entry)) return Number(entry['target']);
+  if (typeof entry !== 'string' && typeof entry !== 'number') return undefined;
+  return Number(String(entry).split('/')[0]!.split(':').pop());
+}
+
+/** The runtime's ops port (OPS_PORT: /metrics, /readyz) stays inside the compose network, for Prometheus and health checks. */
+function opsPortProblems(where: string, service: JsonObject): string[] {
+  const ops = Number(entries(service['environment']).find(([key]) => key === 'OPS_PORT')?.[1]);
+  if (!Number.isInteger(ops)) return [];
+  const published = (Array.isArray(service['ports']) ? service['ports'] : []).some((entry) => containerPort(entry) === ops);
+  return published ? [`${where}.ports publishes the ops port ${ops} (OPS_PORT: /metrics, /readyz) on the host; leave it unpublished, Prometheus reaches it inside the compose network`] : [];
+}
+
 /** The Slipway policy checks on one parsed compose file. */
 export function composePolicyProblems(doc: JsonObject): string[] {
   const problems: string[] = [];
@@ -151,6 +168,7 @@ export function composePolicyProblems(doc: JsonObject): string[] {
     for (const secret of [...secretNames(raw['secrets']), ...secretNames(build?.['secrets'])]) {
       if (!declaredSecrets.has(secret)) problems.push(`${where} uses the secret "${secret}", which the top-level secrets do not declare`);
     }
+    problems.push(...opsPortProblems(where, raw));
     const command = commandText(raw['command']);
     if (/--requirepass\b/.test(command)) {
       const test = isObject(raw['healthcheck']) ? commandText(raw['healthcheck']['test']) : '';
@@ -159,6 +177,7 @@ export function composePolicyProblems(doc: JsonObject): string[] {
       }
     }
   }
+  problems.push(...ownerCredentialProblems(services));
   return problems;
 }
 

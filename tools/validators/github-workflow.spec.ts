@@ -38,8 +38,11 @@ describe('GitHub workflow validator', () => {
     ['missing-permissions.yml', /permissions are not declared/],
     ['needs-not-listed.yml', /jobs\.production reads needs\.build but does not list build in needs:/],
     ['unpinned-third-party.yml', /third-party action docker\/build-push-action@v7 is not pinned/],
+    ['unpinned-first-party.yml', /first-party action actions\/checkout@v4 is not pinned by commit SHA/],
+    ['push-before-scan.yml', /jobs\.build\.steps\[1\] pushes the image before a vulnerability scan gates it/],
     ['oidc-without-id-token.yml', /azure\/login over OIDC needs `id-token: write`/],
     ['script-injection.yml', /github\.event\.pull_request\.title \}\} is interpolated into a script/],
+    ['migration-url-for-tests.yml', /jobs\.test\.env sets DATABASE_MIGRATION_URL \(the database owner\) for every step, tests included/],
   ])('catches %s', async (name, expected) => {
     const problems = await githubWorkflowValidator.validate(fixture(name));
     expect(problems.map((p) => p.message)).toContainEqual(expect.stringMatching(expected));

@@ -62,7 +62,6 @@ const MINIMUM_MAJOR: Readonly<Record<string, number>> = {
 const FIRST_PARTY_OWNERS = new Set(['actions', 'github']);
 const BRANCH_REFS = new Set(['main', 'master', 'develop', 'dev', 'trunk', 'head', 'latest', 'nightly', 'edge']);
 const FULL_SHA = /^[0-9a-f]{40}$/;
-const EXACT_VERSION = /^v?\d+\.\d+\.\d+$/;
 // Attacker-controlled event fields: interpolated into a script they become code (script injection).
 const UNTRUSTED = /\$\{\{[^}]*\b(github\.event\.(issue|pull_request|comment|review|review_comment|discussion|pages|commits|head_commit)\b[^}]*|github\.head_ref)[^}]*\}\}/;
 
@@ -101,7 +100,7 @@ function checkUses(text: string, doc: Json): string[] {
     }
     const at = uses.lastIndexOf('@');
     if (at < 0) {
-      problems.push(`${where}: ${uses} has no version; pin it (@v4, or a commit SHA for third-party actions)`);
+      problems.push(`${where}: ${uses} has no version; pin it by the full commit SHA of a release, with a # vX.Y.Z comment`);
       continue;
     }
     const action = uses.slice(0, at);
@@ -118,8 +117,12 @@ function checkUses(text: string, doc: Json): string[] {
     if (minimum !== undefined && major !== undefined && Number(major) < minimum) {
       problems.push(`${where}: ${uses} is a deprecated major version of ${key}; use v${minimum} or later (the current major)`);
     }
-    if (!FIRST_PARTY_OWNERS.has(owner) && !FULL_SHA.test(ref) && !EXACT_VERSION.test(ref)) {
-      problems.push(`${where}: third-party action ${uses} is not pinned; use a full commit SHA with a # vX.Y.Z comment (or at least an exact release tag)`);
+    // Tags move (a compromised or retagged release runs in every workflow); only a commit SHA is immutable.
+    if (!FULL_SHA.test(ref)) {
+      const kind = FIRST_PARTY_OWNERS.has(owner) ? 'first-party' : 'third-party';
+      problems.push(`${where}: ${kind} action ${uses} is not pinned by commit SHA; a tag can be moved, so use the full 40-hex SHA of the release with a # vX.Y.Z comment`);
+    } else if (version === undefined) {
+      problems.push(`${where}: ${uses} is pinned by SHA without the release it is; add a # vX.Y.Z comment so it can be reviewed and bumped`);
     }
   }
   return problems;
@@ -227,6 +230,65 @@ function checkScriptInjection(jobs: Array<[string, Json]>): string[] {
   return problems;
 }
 
+/** A step that publishes an image: build-push-action with `push` on, or a push in a script. */
+function pushesImage(step: Json): boolean {
+  if (typeof step['uses'] === 'string' && /^docker\/build-push-action@/i.test(step['uses'])) {
+    const push = isObject(step['with']) ? step['with']['push'] : undefined;
+    return push !== undefined && String(push) !== 'false';
+  }
+  return typeof step['run'] === 'string' && /\b(docker|podman)\s+(image\s+)?push\b|\bbuildx\s+build\b.*--push\b|\baz\s+acr\s+build\b/.test(step['run']);
+}
+
+/** A step that fails the job on image vulnerabilities (Trivy's exit code defaults to 0: report only). */
+function gatesOnImageScan(step: Json): boolean {
+  if (step['continue-on-error'] !== undefined && String(step['continue-on-error']) !== 'false') return false;
+  if (typeof step['uses'] === 'string' && /^aquasecurity\/trivy-action@/i.test(step['uses'])) {
+    const inputs = isObject(step['with']) ? step['with'] : {};
+    return String(inputs['scan-type'] ?? 'image') === 'image' && String(inputs['exit-code'] ?? '0') !== '0';
+  }
+  return typeof step['run'] === 'string' && /\btrivy\s+image\b.*--exit-code[\s=]+[1-9]/.test(step['run']);
+}
+
+/** An image reaches the registry (and whoever pulls from it) only after a scan in the same job has passed. */
+function checkScanBeforePush(jobs: Array<[string, Json]>): string[] {
+  const problems: string[] = [];
+  for (const [jobId, job] of jobs) {
+    let scanned = false;
+    asArray(job['steps']).forEach((step, index) => {
+      if (!isObject(step)) return;
+      if (gatesOnImageScan(step)) scanned = true;
+      else if (!scanned && pushesImage(step)) {
+        problems.push(
+          `jobs.${jobId}.steps[${index}] pushes the image before a vulnerability scan gates it; build it locally (load: true, push: false), scan it (Trivy, severity HIGH,CRITICAL, exit-code: 1), then push`,
+        );
+      }
+    });
+  }
+  return problems;
+}
+
+const MIGRATION_URL = 'DATABASE_MIGRATION_URL';
+/** A step that runs the migration: `npm run migrate`, `nx affected -t migrate`, `node dist/migrate.js`. */
+const RUNS_MIGRATION = /\bmigrat(e|ion)\b/i;
+
+/** The database owner's URL reaches the migration step only: not the workflow, a whole job, or another step. */
+function checkMigrationCredential(doc: Json, jobs: Array<[string, Json]>): string[] {
+  const problems: string[] = [];
+  const sets = (env: unknown): boolean => isObject(env) && MIGRATION_URL in env;
+  if (sets(doc['env'])) problems.push(`env sets ${MIGRATION_URL} (the database owner) for every job; set it on the migration step only`);
+  for (const [id, job] of jobs) {
+    if (sets(job['env'])) problems.push(`jobs.${id}.env sets ${MIGRATION_URL} (the database owner) for every step, tests included; set it on the migration step only`);
+    asArray(job['steps'])
+      .filter(isObject)
+      .forEach((step, index) => {
+        if (sets(step['env']) && !RUNS_MIGRATION.test(String(step['run'] ?? ''))) {
+          problems.push(`jobs.${id}.steps[${index}] gets ${MIGRATION_URL} (the database owner) but does not run the migration; only the migration step may`);
+        }
+      });
+  }
+  return problems;
+}
+
 /** Slipway's policy checks on one workflow; empty when it complies. */
 export function workflowPolicyProblems(text: string): string[] {
   let doc: unknown;
@@ -237,7 +299,7 @@ export function workflowPolicyProblems(text: string): string[] {
   }
   if (!isObject(doc)) return [];
   const jobs = Object.entries(isObject(doc['jobs']) ? doc['jobs'] : {}).filter((entry): entry is [string, Json] => isObject(entry[1]));
-  return [...checkUses(text, doc), ...checkPermissions(doc, jobs), ...checkCrossJobEnv(doc, jobs), ...checkNeeds(jobs), ...checkScriptInjection(jobs)];
+  return [...checkUses(text, doc), ...checkPermissions(doc, jobs), ...checkCrossJobEnv(doc, jobs), ...checkNeeds(jobs), ...checkScriptInjection(jobs), ...checkScanBeforePush(jobs), ...checkMigrationCredential(doc, jobs)];
 }
 
 /** GitHub Actions workflows: GitHub's own parser (@actions/workflow-parser), then Slipway's policy. */

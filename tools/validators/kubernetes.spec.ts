@@ -59,9 +59,59 @@ describe('kubernetes validator', () => {
     expect(found[0]).toMatch(/^deploy\/k8s\/missing-resource\/kustomization\.yaml: kubectl kustomize failed: .*service\.yaml/);
   });
 
+  it("rejects a serving container that reads the database owner's Secret", async () => {
+    expect(await messages('owner-secret-in-service')).toEqual([
+      'deploy/k8s/owner-secret-in-service: Deployment demo: container demo: reads the database owner\'s Secret "demo-db-owner"; only the migration init container may, the service reads the serving login\'s Secret',
+    ]);
+  });
+
+  it('accepts the owner Secret in an init container, and checks init containers are hardened', async () => {
+    const secret = (name: string, key: string) => ({ name: key, valueFrom: { secretKeyRef: { name, key } } });
+    const hardened = { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+    const probe = { httpGet: { path: '/healthz', port: 3000 } };
+    const deployment = (init: Record<string, unknown>, extraEnv: unknown[] = []) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'a' },
+      spec: {
+        selector: { matchLabels: { app: 'a' } },
+        template: {
+          metadata: { labels: { app: 'a' } },
+          spec: {
+            securityContext: { runAsNonRoot: true },
+            initContainers: [{ name: 'migrate', image: 'a:1.0.0', env: [secret('a-db-owner', 'DATABASE_MIGRATION_URL'), secret('a-db-app', 'DATABASE_URL')], ...init }],
+            containers: [{ name: 'a', image: 'a:1.0.0', securityContext: hardened, livenessProbe: probe, readinessProbe: probe, env: [secret('a-db-app', 'DATABASE_URL'), ...extraEnv] }],
+          },
+        },
+      },
+    });
+    expect(await validateDocument({ source: 'x', doc: deployment({ securityContext: hardened }) })).toEqual([]);
+    const soft = (await validateDocument({ source: 'x', doc: deployment({}) })).map((p) => p.message);
+    expect(soft).toContain('Deployment a: container migrate: securityContext.readOnlyRootFilesystem must be true');
+    // Any Secret behind DATABASE_MIGRATION_URL is the owner's, whatever its name.
+    const leaked = (await validateDocument({ source: 'x', doc: deployment({ securityContext: hardened }, [secret('a-db-owner', 'DATABASE_MIGRATION_URL')]) })).map((p) => p.message);
+    expect(leaked).toEqual([
+      'Deployment a: container a: DATABASE_MIGRATION_URL (the database owner) belongs in the migration init container, not in a serving container',
+      'Deployment a: container a: reads the database owner\'s Secret "a-db-owner"; only the migration init container may, the service reads the serving login\'s Secret',
+    ]);
+  });
+
   it('rejects an analysis that decides on constants', async () => {
     expect(await messages('constant-analysis')).toEqual([
       'deploy/k8s/constant-analysis: AnalysisTemplate demo-success-rate: metric success-rate decides without looking at the query result',
+    ]);
+  });
+
+  it('rejects NetworkPolicy egress to any address: a rule with no `to`, or an ipBlock of everything', async () => {
+    expect(await messages('open-egress')).toEqual([
+      'deploy/k8s/open-egress: NetworkPolicy demo: egress[1] has no `to`, so it allows traffic to any address; name the peers (namespaceSelector/podSelector, or an ipBlock)',
+      'deploy/k8s/open-egress: NetworkPolicy demo: egress[2]: ipBlock 0.0.0.0/0 is every address; allow only the networks the service needs',
+    ]);
+  });
+
+  it('rejects a Service that exposes the ops port', async () => {
+    expect(await messages('ops-service')).toEqual([
+      'deploy/k8s/ops-service: Service demo: port ops exposes the ops port (/metrics, /readyz); Services carry the http port only, Prometheus scrapes the pods directly',
     ]);
   });
 

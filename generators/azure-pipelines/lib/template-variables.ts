@@ -1,5 +1,5 @@
 import { joinPathFragments, type Tree } from '@nx/devkit';
-import { ciTools } from '../../../packages/nx/src/versions.js';
+import { ciImages, ciTools, imageReference } from '../../../packages/nx/src/versions.js';
 import { scriptVariables, TEST_DATABASE, testScript } from '../../github-actions/lib/delivery.js';
 import type { AzurePipelinesContext } from './normalize-options.js';
 
@@ -36,6 +36,7 @@ export function templateVariables(tree: Tree, { options, target, delivery }: Azu
     // Azure Pipelines path filters match folder prefixes; a root project has nothing to filter on.
     triggerPaths: delivery.root === '' ? [] : delivery.triggerPaths.map((path) => path.replace(/\/\*\*$/, '')),
     tools: ciTools,
+    trivyImage: imageReference(ciImages.trivy),
     nodeLine: delivery.nodeLine,
     testDatabase: TEST_DATABASE,
     hasDatabase: delivery.databaseUrlForTests !== undefined,
@@ -46,6 +47,9 @@ export function templateVariables(tree: Tree, { options, target, delivery }: Azu
       ? `npx nx run-many -t lint typecheck build --projects=${target.project}`
       : 'npm run lint --if-present && npm run build',
     hasTests: test !== undefined,
+    // --if-present: a project without a migrate script has nothing to migrate.
+    migrateCommand: target.inWorkspace ? `npm run migrate --workspace=${target.packageName} --if-present` : 'npm run migrate --if-present',
+    migrationJob: delivery.migrationJob,
     testCommand: target.inWorkspace ? `npm run test --workspace=${target.packageName}${reporterArguments}` : `npm run test${reporterArguments}`,
     publishesTestResults: vitest,
     testResults: joinPathFragments(delivery.root, JUNIT),

@@ -3,6 +3,8 @@ import { posix } from 'node:path';
 import type { DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 import { titleCase } from '../../../packages/nx/src/names.js';
 import { azureApiVersions, azurePostgresVersion, containerAppsPlaceholderImage } from '../../../packages/nx/src/versions.js';
+import { appLogin, migrationCommand, migrationJobName, sqlIdentifier } from '../../compose/lib/database-roles.js';
+import { opsPortOf } from '../../compose/lib/ops-port.js';
 import { dockerfilePath } from '../../docker/lib/template-variables.js';
 import type { NormalizedAzureOptions } from './normalize-options.js';
 
@@ -32,13 +34,20 @@ export function templateVariables(tree: Tree, options: NormalizedAzureOptions, t
     port: target.port,
     healthPath: target.healthPath,
     readinessPath: target.readinessPath,
+    // /metrics and /readyz on a port the ingress does not route to (OPS_PORT); undefined for adopted projects.
+    opsPort: opsPortOf(target),
     postgres: options.postgres,
     postgresVersion: azurePostgresVersion,
     postgresAdminLogin: 'slipway_admin',
-    databaseName: name.replace(/-/g, '_'),
+    databaseName: sqlIdentifier(name),
+    // The app connects as this login; the admin's credential reaches only the migration job.
+    appLogin: appLogin(name),
+    migrationJob: migrationJobName(name),
+    migrateCommand: migrationCommand(target),
     registrySku: options.registrySku,
     location: options.location ?? '',
-    api: azureApiVersions,
+    // Microsoft.Network has one API version for all its types; private endpoints use the virtual networks'.
+    api: { ...azureApiVersions, privateEndpoints: azureApiVersions.virtualNetworks },
     roles: azureRoles,
     placeholderImage: containerAppsPlaceholderImage,
     // azd exports the deployed image as SERVICE_<NAME>_IMAGE_NAME; re-provisioning keeps it.

@@ -4,6 +4,7 @@ import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
 import { SERVICE_GENERATOR, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 import { OptionsError } from '../../../packages/nx/src/options.js';
 import { containerImages, defaultNodeLine, imageReference, nodeBaseImages, type NodeLine } from '../../../packages/nx/src/versions.js';
+import { migrationJobName } from '../../compose/lib/database-roles.js';
 import { dockerfilePath } from '../../docker/lib/template-variables.js';
 
 /**
@@ -66,14 +67,26 @@ export interface Delivery {
    */
   readonly smokeTokenResource: string;
   readonly databaseUrlForTests: string | undefined;
+  /**
+   * The Container Apps Job that migrates before each release (the azure generator's, with PostgreSQL):
+   * it reads the owner's credential from Key Vault itself, so the pipeline never holds it.
+   */
+  readonly migrationJob: string | undefined;
 }
 
-/** The test database the CI PostgreSQL service container creates (trust auth on an ephemeral container). */
+/**
+ * The test database the CI PostgreSQL service container creates (trust auth on an ephemeral
+ * container, so no password). Tests connect as the serving login; only the migration step gets the
+ * superuser, and creates that login.
+ */
 export const TEST_DATABASE = {
   image: imageReference(containerImages.postgres),
   name: 'slipway_test',
-  url: 'postgres://postgres@localhost:5432/slipway_test',
+  url: 'postgres://slipway_app@localhost:5432/slipway_test',
+  migrationUrl: 'postgres://postgres@localhost:5432/slipway_test',
 } as const;
+
+const AZURE_GENERATOR = '@slipway/nx:azure';
 
 const DOCKER_GENERATOR = '@slipway/nx:docker';
 
@@ -95,6 +108,12 @@ function assertServesHttp(tree: Tree, generator: string, target: DeployTarget): 
       `Invalid options for @slipway/nx:${generator}; nothing was written.\n  --project: ${target.project} serves MCP over stdio only, so there is no HTTP endpoint to deploy; regenerate it with --transport=both (or http), or use --azure=false for CI only.`,
     );
   }
+}
+
+/** The azure generator provisions the job with PostgreSQL: by its recorded --postgres, else whenever there is a database. */
+function migratesWithJob(tree: Tree, target: DeployTarget): boolean {
+  const postgres = readGeneratorRecord(tree, target.root, AZURE_GENERATOR)?.options['postgres'];
+  return typeof postgres === 'boolean' ? postgres : target.database !== 'none';
 }
 
 export function resolveDelivery(
@@ -123,6 +142,7 @@ export function resolveDelivery(
     smokeToolArguments: smoke?.arguments ?? '{}',
     smokeTokenResource: target.managed && AUTHENTICATED_PRESETS.has(preset) ? `api://${target.project}` : '',
     databaseUrlForTests: target.database === 'none' ? undefined : TEST_DATABASE.url,
+    migrationJob: migratesWithJob(tree, target) ? migrationJobName(target.project) : undefined,
   };
 }
 

@@ -19,7 +19,8 @@ export function templateVariables({ options, delivery, registryKind }: GithubAct
   const deployJobs: DeployJob[] = (options.azure ? delivery.environments : []).map((environment, index) => ({
     id: `deploy-${environment.name}`,
     environment: environment.name,
-    needs: index === 0 ? ['build', 'scan'] : ['build', 'scan', `deploy-${delivery.environments[index - 1]!.name}`],
+    // build scans the image before pushing it, so a deploy never sees an unscanned image.
+    needs: index === 0 ? ['build'] : ['build', `deploy-${delivery.environments[index - 1]!.name}`],
     resourceGroup: environment.resourceGroup,
   }));
   return {
@@ -49,5 +50,7 @@ export function templateVariables({ options, delivery, registryKind }: GithubAct
     smokeTokenResource: delivery.smokeTokenResource,
     smokeTokenVariable: `${prefix}_SMOKE_TOKEN_RESOURCE`,
     containerApp: delivery.containerApp,
+    migrationJob: delivery.migrationJob,
+    migrationJobVariable: `${prefix}_MIGRATION_JOB`,
   };
 }

@@ -18,6 +18,10 @@ export interface NormalizedK8sOptions {
   readonly prometheusUrl: string;
   readonly port: number;
   readonly database: DeployTarget['database'];
+  /** PostgreSQL outside the cluster; undefined: the in-cluster postgresql pods. */
+  readonly databaseCidr: string | undefined;
+  /** HTTPS destinations (identity provider, APIs); empty: no egress beyond DNS and the database. */
+  readonly egressCidrs: readonly string[];
 }
 
 /** The image tag overlays start from: the project's package.json version (CI replaces it per release). */
@@ -54,6 +58,8 @@ export function normalizeOptions(tree: Tree, options: ParsedK8sOptions): { optio
       prometheusUrl: options.prometheusUrl ?? `http://prometheus-operated.${monitoringNamespace}.svc:9090`,
       port: target.port,
       database: target.database,
+      databaseCidr: options.databaseCidr,
+      egressCidrs: options.egressCidrs,
     },
   };
 }

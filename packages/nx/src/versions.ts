@@ -18,6 +18,8 @@ export const versions = {
   pg: '8.23.1',
   // The real PostgreSQL parser (WebAssembly): the retail preset's read-only SQL guard.
   'libpg-query': '18.1.5',
+  // Property-based tests of that guard (a devDependency of retail services).
+  'fast-check': '4.11.0',
   zod: '4.6.7',
   typescript: '5.9.3',
   vitest: '4.1.12',
@@ -37,15 +39,15 @@ export function withVersions(packages: readonly VersionedPackage[]): Record<stri
 }
 
 /**
- * GitHub Actions used by the github-actions generator. First-party actions (actions/*, github/*)
- * follow their current major; every other action is pinned to the full commit SHA of a release
- * tag, with the tag in a trailing comment (each SHA checked against the action's repository tags).
- * Bump an entry's SHA and comment together.
+ * GitHub Actions used by the github-actions generator. Every action, first-party (actions/*, github/*)
+ * included, is pinned to the full commit SHA of a release tag, with the tag in a trailing comment: a
+ * tag can be moved, a SHA cannot (each SHA checked against the action's repository tags). Bump an
+ * entry's SHA and comment together.
  */
 export const githubActions = {
-  checkout: 'actions/checkout@v7',
-  setupNode: 'actions/setup-node@v7',
-  uploadSarif: 'github/codeql-action/upload-sarif@v4',
+  checkout: 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1',
+  setupNode: 'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0',
+  uploadSarif: 'github/codeql-action/upload-sarif@8aad20d150bbac5944a9f9d289da16a4b0d87c1e # v4.36.2',
   azureLogin: 'azure/login@f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca # v3.0.1',
   nxSetShas: 'nrwl/nx-set-shas@afb73a62d26e41464e9254689e1fd6122ee683c1 # v5.0.1',
   setupBuildx: 'docker/setup-buildx-action@37fe631027851001ddb9b187196cc803df7f5f0e # v4.3.0',
@@ -54,6 +56,18 @@ export const githubActions = {
   buildPush: 'docker/build-push-action@53b7df96c91f9c12dcc8a07bcb9ccacbed38856a # v7.3.0',
   trivy: 'aquasecurity/trivy-action@ed142fd0673e97e23eac54620cfb913e5ce36c25 # v0.36.0',
   trufflehog: 'trufflesecurity/trufflehog@bcfcf73aaf4759d4dadc2783177c245a02792318 # v3.97.0',
+} as const;
+
+/**
+ * First-party actions the retired-github-actions migration moves workflows to, pinned like the
+ * entries above (the generators do not use them). Codeql-action is one release for all its sub-actions.
+ */
+export const githubActionUpgrades = {
+  uploadArtifact: 'actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2',
+  downloadArtifact: 'actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0',
+  cache: 'actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830 # v4.3.0',
+  setupPython: 'actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0',
+  codeqlAction: 'github/codeql-action/$SUB@8aad20d150bbac5944a9f9d289da16a4b0d87c1e # v4.36.2',
 } as const;
 
 /**
@@ -101,6 +115,14 @@ export const containerImages = {
   redis: { name: 'redis', tag: '7.4.2-alpine', digest: 'sha256:02419de7eddf55aa5bcf49efb74e88fa8d931b4d77c07eff8a6b2144472b6952' },
   prometheus: { name: 'prom/prometheus', tag: 'v3.15.0', digest: 'sha256:efd719c99d83b060d9daefdcf00360461adf279f45ef5391f8d111892118753e' },
   grafana: { name: 'grafana/grafana', tag: '13.2.2', digest: 'sha256:ac461fb352abc50da10a51c7d02462e9c05488f11f53f14b3ad79a8145f638a0' },
+} as const satisfies Record<string, PinnedImage>;
+
+/**
+ * Images CI steps run: Trivy's, for Azure Pipelines' image scan (no marketplace task), the release of
+ * `ciTools.trivy`. The digest is the one several independent public repositories pin for this tag.
+ */
+export const ciImages = {
+  trivy: { name: 'aquasec/trivy', tag: '0.70.0', digest: 'sha256:be1190afcb28352bfddc4ddeb71470835d16462af68d310f9f4bca710961a41e' },
 } as const satisfies Record<string, PinnedImage>;
 
 /** `name:tag@sha256:…`, the form FROM lines and compose `image:` keys use. */

@@ -1,6 +1,6 @@
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { describe, expect, it } from 'vitest';
-import { githubActions } from '../versions.js';
+import { githubActions, githubActionUpgrades } from '../versions.js';
 import migrate from './retired-github-actions.js';
 
 const WORKFLOW = `name: deploy   # the team's own workflow
@@ -38,8 +38,8 @@ describe('migration: retired GitHub Actions', () => {
     const out = tree.read('.github/workflows/deploy.yml', 'utf-8')!;
     expect(out).toBe(
       WORKFLOW.replace('actions/checkout@v3', githubActions.checkout)
-        .replace('actions/upload-artifact@v3', 'actions/upload-artifact@v4')
-        .replace('github/codeql-action/upload-sarif@v2', 'github/codeql-action/upload-sarif@v4')
+        .replace('actions/upload-artifact@v3', githubActionUpgrades.uploadArtifact)
+        .replace('github/codeql-action/upload-sarif@v2', githubActionUpgrades.codeqlAction.replace('$SUB', 'upload-sarif'))
         .replace('azure/login@v1', githubActions.azureLogin)
         .replace(
           '          creds: ${{ secrets.AZURE_CREDENTIALS }}\n',
@@ -50,5 +50,14 @@ describe('migration: retired GitHub Actions', () => {
     expect(notes.join('\n')).toMatch(/federated credential/);
     expect(migrate(tree)).toEqual([]);
     expect(tree.read('.github/workflows/deploy.yml', 'utf-8')).toBe(out);
+  });
+
+  it('pins the replacement by SHA, and leaves the version comment out where it would end a flow map early', () => {
+    const tree = createTreeWithEmptyWorkspace();
+    tree.write('.github/workflows/cache.yml', 'on: [push]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - { uses: actions/cache@v3, with: { path: x, key: y } }\n');
+    migrate(tree);
+    const [ref] = githubActionUpgrades.cache.split(' #');
+    expect(ref).toMatch(/^actions\/cache@[0-9a-f]{40}$/);
+    expect(tree.read('.github/workflows/cache.yml', 'utf-8')).toContain(`- { uses: ${ref}, with: { path: x, key: y } }\n`);
   });
 });

@@ -1,17 +1,17 @@
 import { logger, type Tree } from '@nx/devkit';
 import { isMap, type ParsedNode } from 'yaml';
-import { githubActions } from '../versions.js';
-import { applySplices, lineStart, mapEntries, mapGet, mapPair, parseYamlOrSkip, removePair, replaceScalar, seqItems, type Splice } from '../yaml-edits.js';
+import { githubActions, githubActionUpgrades } from '../versions.js';
+import { applySplices, lineEnd, lineStart, mapEntries, mapGet, mapPair, parseYamlOrSkip, removePair, replaceScalar, seqItems, type Splice } from '../yaml-edits.js';
 
-/** Retired majors → the ref to use now. First-party actions move to their current major. */
+/** Retired majors → the ref to use now: a supported release, pinned by commit SHA like every action Slipway writes. */
 const RETIRED: ReadonlyArray<{ readonly action: RegExp; readonly retired: RegExp; readonly replacement: string }> = [
-  { action: /^actions\/upload-artifact$/, retired: /^v[1-3]$/, replacement: 'actions/upload-artifact@v4' },
-  { action: /^actions\/download-artifact$/, retired: /^v[1-3]$/, replacement: 'actions/download-artifact@v4' },
-  { action: /^actions\/cache$/, retired: /^v[1-3]$/, replacement: 'actions/cache@v4' },
+  { action: /^actions\/upload-artifact$/, retired: /^v[1-3]$/, replacement: githubActionUpgrades.uploadArtifact },
+  { action: /^actions\/download-artifact$/, retired: /^v[1-3]$/, replacement: githubActionUpgrades.downloadArtifact },
+  { action: /^actions\/cache$/, retired: /^v[1-3]$/, replacement: githubActionUpgrades.cache },
   { action: /^actions\/checkout$/, retired: /^v[1-3]$/, replacement: githubActions.checkout },
   { action: /^actions\/setup-node$/, retired: /^v[1-3]$/, replacement: githubActions.setupNode },
-  { action: /^actions\/setup-python$/, retired: /^v[1-4]$/, replacement: 'actions/setup-python@v5' },
-  { action: /^github\/codeql-action\/[\w-]+$/, retired: /^v[1-2]$/, replacement: 'github/codeql-action/$SUB@v4' },
+  { action: /^actions\/setup-python$/, retired: /^v[1-4]$/, replacement: githubActionUpgrades.setupPython },
+  { action: /^github\/codeql-action\/[\w-]+$/, retired: /^v[1-2]$/, replacement: githubActionUpgrades.codeqlAction },
   { action: /^azure\/login$/, retired: /^v1$/, replacement: githubActions.azureLogin },
 ];
 
@@ -74,7 +74,10 @@ export default function bumpRetiredGithubActions(tree: Tree): string[] {
         const uses = usesNode && 'value' in usesNode ? String(usesNode.value) : undefined;
         const replacement = uses ? replacementFor(uses) : undefined;
         if (!usesNode || !uses || !replacement) continue;
-        splices.push(replaceScalar(usesNode, replacement));
+        // The `# vX.Y.Z` comment only where it ends the line: inside a flow map it would swallow the `}`.
+        const end = (usesNode as ParsedNode).range![1];
+        const lineRest = source.slice(end, lineEnd(source, end)).trim();
+        splices.push(replaceScalar(usesNode, lineRest === '' ? replacement : replacement.split(' #')[0]!));
         notes.push(`${path} (${jobName}): ${uses} → ${replacement.split(' #')[0]}`);
         if (uses.startsWith('azure/login@')) {
           const oidc = oidcLogin(source, job, step);
