@@ -34,6 +34,7 @@ describe('new-mcp-service', () => {
         'src/stdio.ts',
         'src/config.ts',
         'src/database.ts',
+        'src/migrate.ts',
         'src/service-info.ts',
         'src/capabilities/index.ts',
         'src/capabilities/text-stats.ts',
@@ -48,7 +49,7 @@ describe('new-mcp-service', () => {
         expect(tree.exists(`services/orders/${file}`), file).toBe(true);
       }
       expect(tree.exists('services/orders/layer.json')).toBe(false);
-      expect(tree.read('services/orders/src/config.ts', 'utf-8')).toContain('.default(3000)');
+      expect(tree.read('services/orders/src/config.ts', 'utf-8')).toContain('default: 3000 })');
     });
 
     it('registers an Nx project with cached build/test and continuous serve/inspect targets', async () => {
@@ -57,7 +58,8 @@ describe('new-mcp-service', () => {
       expect(project.root).toBe('services/orders');
       expect(project.projectType).toBe('application');
       expect(project.tags).toEqual(['scope:orders', 'team:platform', 'type:mcp-service']);
-      expect(Object.keys(project.targets ?? {})).toEqual(['build', 'inspect', 'serve', 'test', 'typecheck']);
+      expect(Object.keys(project.targets ?? {})).toEqual(['build', 'inspect', 'migrate', 'serve', 'test', 'typecheck']);
+      expect(project.targets?.['migrate']).toEqual({ dependsOn: ['build'], executor: 'nx:run-script', options: { script: 'migrate' } });
       expect(project.targets?.['build']).toMatchObject({ cache: true, outputs: ['{projectRoot}/dist'] });
       expect(project.targets?.['serve']?.continuous).toBe(true);
       expect(project.targets?.['inspect']).toMatchObject({ continuous: true, dependsOn: ['serve'] });
@@ -67,7 +69,7 @@ describe('new-mcp-service', () => {
     it('pins every dependency from the versions map and adds the service to the npm workspaces', async () => {
       await generate(tree, { name: 'orders' });
       const pkg = readJson(tree, 'services/orders/package.json');
-      expect(pkg.scripts).toMatchObject({ build: expect.any(String), start: 'node dist/main.js', dev: expect.any(String), test: 'vitest run' });
+      expect(pkg.scripts).toMatchObject({ build: expect.any(String), start: 'node dist/main.js', dev: expect.any(String), test: 'vitest run', migrate: 'node dist/migrate.js' });
       expect(pkg.dependencies).toEqual({
         '@electric-sql/pglite': versions['@electric-sql/pglite'],
         '@electric-sql/pglite-pgvector': versions['@electric-sql/pglite-pgvector'],
@@ -138,10 +140,13 @@ describe('new-mcp-service', () => {
     it('database none: no database code or drivers', async () => {
       await generate(tree, { name: 'orders', database: 'none' });
       expect(tree.exists('services/orders/src/database.ts')).toBe(false);
+      expect(tree.exists('services/orders/src/migrate.ts')).toBe(false);
+      expect(readProjectConfiguration(tree, 'orders').targets?.['migrate']).toBeUndefined();
       expect(tree.exists('services/orders/src/db/migrations/0001_create_notes.sql')).toBe(false);
       expect(tree.exists('services/orders/src/capabilities/notes.ts')).toBe(false);
       const pkg = readJson(tree, 'services/orders/package.json');
       expect(Object.keys(pkg.dependencies)).not.toContain('pg');
+      expect(pkg.scripts.migrate).toBeUndefined();
       expect(tree.read('services/orders/src/main.ts', 'utf-8')).not.toContain('database');
     });
 
@@ -216,6 +221,9 @@ describe('new-mcp-service', () => {
         'src/db/migrations/0001_retail_schema.sql',
         'src/db/migrations/0002_retail_security.sql',
         'src/db/migrations/0003_retail_embeddings.sql',
+        'src/db/migrations/0004_retail_scope_tokens.sql',
+        'src/migrate.ts',
+        'src/retail/analyst.ts',
         'src/retail/scope.ts',
         'src/retail/sql-guard.ts',
         'src/retail/embeddings.ts',
@@ -244,7 +252,7 @@ describe('new-mcp-service', () => {
     it('takes the store from the verified token, never from a header', async () => {
       await generate(tree, { name: 'sales', preset: 'retail' });
       const scope = tree.read('services/sales/src/retail/scope.ts', 'utf-8')!;
-      expect(scope).toContain("set_config('app.current_store_id', $1, true)");
+      expect(scope).toContain("set_config('app.scope', retail.mint_scope($1, $2, pg_backend_pid()), true)");
       expect(scope).not.toMatch(/\.headers|\.http\b|requestInfo/);
       expect(tree.read('services/sales/src/main.ts', 'utf-8')).toContain('scopeFromAuthInfo(ctx.authInfo');
     });
@@ -253,6 +261,7 @@ describe('new-mcp-service', () => {
       await generate(tree, { name: 'sales', preset: 'retail', database: 'postgres' });
       const pkg = readJson(tree, 'services/sales/package.json');
       expect(pkg.dependencies['libpg-query']).toBe(versions['libpg-query']);
+      expect(pkg.devDependencies['fast-check']).toBe(versions['fast-check']);
       expect(Object.keys(pkg.dependencies)).not.toContain('@electric-sql/pglite');
       expect(tree.read('services/sales/src/config.ts', 'utf-8')).toContain('DATABASE_URL: z.string().url()');
       const record = readJson<AnswersFile>(tree, `services/sales/${answersFileName}`).records['@slipway/nx:new-mcp-service'];
@@ -296,7 +305,7 @@ describe('new-mcp-service', () => {
       tree.write('services/orders/README.md', edited);
       await generate(tree, { name: 'orders', port: 4000 });
       expect(tree.read('services/orders/README.md', 'utf-8')).toBe(edited);
-      expect(tree.read('services/orders/src/config.ts', 'utf-8')).toContain('.default(4000)');
+      expect(tree.read('services/orders/src/config.ts', 'utf-8')).toContain('default: 4000 })');
       // The record keeps the hash of what we generated, so the README still counts as edited next time.
       await generate(tree, { name: 'orders', port: 4000 });
       expect(tree.read('services/orders/README.md', 'utf-8')).toBe(edited);

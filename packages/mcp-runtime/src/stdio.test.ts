@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -48,5 +49,66 @@ describe('runStdio', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(stderr).toContain('serving MCP over stdio');
     expect(stderr).toContain('secret internal detail');
+  });
+});
+
+/** Starts the child on plain pipes, waits until it serves, and collects its exit and stderr. */
+async function startChild(env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    cwd: REPO_ROOT,
+    env: { ...(process.env as Record<string, string>), LOG_LEVEL: 'info', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, stderr })),
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('serving MCP over stdio')) resolve();
+    });
+    child.once('exit', () => reject(new Error(`child exited before serving: ${stderr}`)));
+  });
+  /** The exit, or a kill and a failure when it takes longer than `ms`. */
+  const exit = (ms: number) =>
+    Promise.race([
+      exited,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`child still running ${ms} ms later; stderr: ${stderr}`));
+        }, ms),
+      ),
+    ]);
+  return { child, exit };
+}
+
+describe('runStdio shutdown', () => {
+  it('exits 0 when stdin closes, after closing the server and running the shutdown hooks', async () => {
+    const { child, exit } = await startChild();
+    child.stdin.end();
+    const { code, stderr } = await exit(10_000);
+    expect(code).toBe(0);
+    expect(stderr).toContain('stdin closed');
+    expect(stderr).toContain('database closed');
+    expect(stderr).toContain('shutdown complete');
+  });
+
+  it('runs the same shutdown on SIGTERM', async () => {
+    const { child, exit } = await startChild();
+    child.kill('SIGTERM');
+    const { code, stderr } = await exit(10_000);
+    expect(code).toBe(0);
+    expect(stderr).toContain('database closed');
+  });
+
+  it('exits 1 when a hook outlasts SHUTDOWN_TIMEOUT_MS', async () => {
+    const { child, exit } = await startChild({ STDIO_CHILD_HANG: '1', SHUTDOWN_TIMEOUT_MS: '300' });
+    child.stdin.end();
+    const { code, stderr } = await exit(10_000);
+    expect(code).toBe(1);
+    expect(stderr).toContain('shutdown timeout reached');
+    expect(stderr).not.toContain('database closed');
   });
 });

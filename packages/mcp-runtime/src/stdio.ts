@@ -1,5 +1,7 @@
-import { serveStdio, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
+import { serveStdio, StdioServerTransport, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { Logger } from 'pino';
+import { baseConfigSchema } from './config.js';
+import type { ShutdownHook } from './http/service.js';
 import { createLogger } from './logger.js';
 import { buildServerFactory, type Capabilities, type ServerInfo } from './server-factory.js';
 
@@ -8,15 +10,109 @@ export interface StdioServiceOptions {
   capabilities: Capabilities;
   /** Must write to stderr: stdout carries the protocol. Defaults to a stderr logger at LOG_LEVEL or info. */
   logger?: Logger;
+  /** Run in order after the server has closed (close databases here). */
+  onShutdown?: ShutdownHook[] | ShutdownHook;
+  /**
+   * Exit the process after the shutdown when stdin closes (the client went away) and on
+   * SIGTERM/SIGINT: exit 0, or 1 when the shutdown failed or outlasted its timeout. Default true.
+   */
+  exitProcess?: boolean;
+  /** Bound on the whole shutdown (server close and hooks). Default SHUTDOWN_TIMEOUT_MS, as over HTTP. */
+  shutdownTimeoutMs?: number;
 }
 
-/** Serves the same capabilities over stdio (one client, the parent process). */
+/** SHUTDOWN_TIMEOUT_MS by the runtime's own rule; a bad value keeps the default (loadConfig reports it). */
+function shutdownTimeoutFromEnv(): number {
+  const parsed = baseConfigSchema.shape.SHUTDOWN_TIMEOUT_MS.safeParse(process.env['SHUTDOWN_TIMEOUT_MS']);
+  return parsed.success ? parsed.data : 10_000;
+}
+
+/** The SDK's stdio transport, telling us when it closes: stdin ended, stdout broke, or we closed it. */
+class ObservedStdioTransport extends StdioServerTransport {
+  constructor(private readonly onClosed: () => void) {
+    super();
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    this.onClosed();
+  }
+}
+
+/**
+ * Serves the same capabilities over stdio (one client, the parent process). The SDK stops reading
+ * when stdin closes, but an open database (PGlite, a pg pool) keeps the process alive: so stdin's
+ * end runs the same shutdown as SIGTERM and exits. `close()` shuts down without exiting.
+ */
 export function runStdio(options: StdioServiceOptions): StdioServerHandle {
   const logger =
     options.logger ??
     createLogger({ name: options.info.name, level: process.env['LOG_LEVEL'] ?? 'info', destination: 'stderr' });
+  const hooks = options.onShutdown === undefined ? [] : Array.isArray(options.onShutdown) ? options.onShutdown : [options.onShutdown];
+  const exitProcess = options.exitProcess ?? true;
+  const timeoutMs = options.shutdownTimeoutMs ?? shutdownTimeoutFromEnv();
   const { factory } = buildServerFactory(options.info, options.capabilities, { logger });
-  const handle = serveStdio(factory, { onerror: (error) => logger.warn({ err: error }, 'stdio transport error') });
+
+  let closing: Promise<void> | undefined;
+  const transport = new ObservedStdioTransport(() => {
+    // Our own close() closes the transport too; only a close we did not start means stdin ended.
+    if (closing === undefined && exitProcess) shutDownAndExit('stdin closed');
+  });
+  const handle = serveStdio(factory, {
+    transport,
+    onerror: (error) => logger.warn({ err: error }, 'stdio transport error'),
+  });
+
+  async function shutdown(): Promise<void> {
+    await handle.close();
+    for (const hook of hooks) {
+      try {
+        await hook();
+      } catch (error) {
+        logger.error({ err: error }, 'shutdown hook failed');
+      }
+    }
+    if (exitProcess) {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    }
+    logger.info('shutdown complete');
+  }
+
+  function close(): Promise<void> {
+    // Assigned before shutdown starts, so the transport closing inside it is seen as ours.
+    closing ??= Promise.resolve().then(shutdown);
+    return closing;
+  }
+
+  function shutDownAndExit(reason: string): void {
+    logger.info({ reason, timeoutMs }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timeout reached: exiting');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  }
+
+  function onSignal(signal: NodeJS.Signals): void {
+    if (closing !== undefined) {
+      logger.warn({ signal }, 'second signal during shutdown: exiting now');
+      process.exit(1);
+    }
+    shutDownAndExit(signal);
+  }
+
+  if (exitProcess) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
   logger.info('serving MCP over stdio');
-  return handle;
+  return { close };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { serviceNameProblems, suggestServiceName, titleCase, workspaceNameProblems } from './names.js';
 
 describe('service names', () => {
@@ -16,8 +17,26 @@ describe('service names', () => {
     expect(serviceNameProblems(name).length).toBeGreaterThanOrEqual(count);
   });
 
+  // Unquoted in Kubernetes labels and Compose environment these become booleans, null or numbers.
+  it.each(['null', 'true', 'false', 'yes', 'no', 'on', 'off', 'e5', 'e-10'])('rejects %j, which YAML reads as a non-string', (name) => {
+    expect(serviceNameProblems(name)).toEqual([expect.stringContaining('YAML reads as a boolean, null or number')]);
+    expect(suggestServiceName(name)).toBe(`${name}-service`);
+    expect(serviceNameProblems(suggestServiceName(name))).toEqual([]);
+  });
+
+  it('accepts no name that YAML 1.1 or 1.2 reads as a non-string (every name up to 3 characters, and longer words)', () => {
+    const chars = 'abcdefghijklmnopqrstuvwxyz0123456789-';
+    const names = ['null', 'true', 'false', 'yes', 'off', 'none', 'nan', 'inf', 'e-10', 'e123', 'e-1234567890', 'e1-2'];
+    for (const a of chars.slice(0, 26)) for (const b of chars) names.push(a + b, ...[...chars].map((c) => a + b + c));
+    const reads = (name: string): string[] =>
+      [parse(name, { version: '1.1' }), parse(name, { version: '1.2' })].filter((value) => typeof value !== 'string').map(String);
+    const accepted = names.filter((name) => serviceNameProblems(name).length === 0);
+    expect(accepted.length).toBeGreaterThan(30_000);
+    expect(accepted.filter((name) => reads(name).length > 0)).toEqual([]);
+  });
+
   it('suggests a valid name', () => {
-    for (const bad of ['Orders_API', '42things', 'a', 'Été--Café!', '-x-']) {
+    for (const bad of ['Orders_API', '42things', 'a', 'Été--Café!', '-x-', 'Y', 'NULL', `e-${'1'.repeat(30)}`]) {
       expect(serviceNameProblems(suggestServiceName(bad)), bad).toEqual([]);
     }
     expect(suggestServiceName('Orders_API')).toBe('orders-api');

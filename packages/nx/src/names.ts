@@ -10,6 +10,19 @@ export interface NameRule {
 
 const AZURE_CONTAINER_APP_MAX = 32;
 
+/**
+ * Plain YAML scalars that YAML 1.2 (core schema) or YAML 1.1 reads as a boolean, null or number,
+ * limited to what the other rules allow. The name lands unquoted in manifests (Kubernetes labels,
+ * Compose environment), so `no` becomes `false` (kubectl: "cannot unmarshal bool") and `null`
+ * unsets POSTGRES_DB. `e5`/`e-5` are floats in the `yaml` package's 1.1 schema.
+ */
+const YAML_NON_STRING = /^(?:null|true|false|y|yes|n|no|on|off|e-?[0-9]+)$/;
+
+/** Whether YAML would read the name, unquoted, as something other than a string. */
+export function isYamlSpecial(name: string): boolean {
+  return YAML_NON_STRING.test(name);
+}
+
 export const serviceNameRules: readonly NameRule[] = [
   {
     test: (n) => n.length >= 2 && n.length <= AZURE_CONTAINER_APP_MAX,
@@ -30,6 +43,10 @@ export const serviceNameRules: readonly NameRule[] = [
   {
     test: (n) => !n.includes('--'),
     message: 'must not contain two hyphens in a row (Azure Container Apps name)',
+  },
+  {
+    test: (n) => !isYamlSpecial(n),
+    message: 'must not be a word YAML reads as a boolean, null or number (Kubernetes labels, Docker Compose)',
   },
 ];
 
@@ -59,7 +76,9 @@ export function workspaceNameProblems(name: string): string[] {
   return workspaceNameRules.filter((rule) => !rule.test(name)).map((rule) => rule.message);
 }
 
-/** A readable suggestion for an invalid name: `Orders_API` → `orders-api`. */
+const SERVICE_SUFFIX = '-service';
+
+/** A readable suggestion for an invalid name: `Orders_API` → `orders-api`, `null` → `null-service`. */
 export function suggestServiceName(name: string): string {
   const slug = name
     .toLowerCase()
@@ -68,6 +87,7 @@ export function suggestServiceName(name: string): string {
     .replace(/-+$/, '')
     .slice(0, AZURE_CONTAINER_APP_MAX)
     .replace(/-+$/, '');
+  if (isYamlSpecial(slug)) return `${slug.slice(0, AZURE_CONTAINER_APP_MAX - SERVICE_SUFFIX.length).replace(/-+$/, '')}${SERVICE_SUFFIX}`;
   return slug.length >= 2 ? slug : 'my-service';
 }
 
