@@ -112,10 +112,12 @@ describe('nx g @slipway/nx:docker orders: the image builds, runs and answers', (
       "  vitest: fs.existsSync('/app/node_modules/vitest'),",
       "  npmrc: fs.existsSync('/root/.npmrc') || fs.existsSync('/app/.npmrc'),",
       "  source: fs.existsSync('/app/services/orders/src'),",
+      // The one-shot migration step deployments run before the service (node dist/migrate.js).
+      "  migrate: fs.existsSync('/app/services/orders/dist/migrate.js'),",
       "}));",
     ].join('\n');
     const result = await podmanRun(['run', '--rm', '--user', '0', '--entrypoint', 'node', IMAGE, '-e', probe]);
-    expect(JSON.parse(result.stdout)).toEqual({ runtime: true, pglite: true, typescript: false, vitest: false, npmrc: false, source: false });
+    expect(JSON.parse(result.stdout)).toEqual({ runtime: true, pglite: true, typescript: false, vitest: false, npmrc: false, source: false, migrate: true });
 
     const inspect = JSON.parse((await podmanRun(['image', 'inspect', IMAGE])).stdout)[0] as {
       Config: { User: string; ExposedPorts: Record<string, unknown>; Labels: Record<string, string>; Entrypoint: string[] };

@@ -182,14 +182,44 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
   });
 
   describe('on a real PostgreSQL server (Debian postgresql)', () => {
+    // The superuser is the owner credential (DATABASE_MIGRATION_URL); the service serves as its own login.
+    let appUrl = '';
     beforeAll(async () => {
       postgres = await startPostgres();
       console.info(`PostgreSQL for the e2e test: ${postgres.version}`);
+      const url = new URL(postgres.url);
+      url.username = 'orders_app';
+      url.password = 'orders-app-password';
+      appUrl = url.toString();
     });
 
-    it('runs the migrations and serves the same MCP checks', async () => {
+    it('refuses to serve as the superuser, with one line naming DATABASE_URL and the fix', async () => {
+      const result = await run(process.execPath, ['dist/main.js'], {
+        cwd: service,
+        env: { ...process.env, PORT: String(await freePort()), DATABASE_URL: postgres!.url },
+        allowFailure: true,
+      });
+      expect(result.code).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^DATABASE_URL logs in as postgres, a superuser: .*DATABASE_MIGRATION_URL=.*`npm run migrate` creates it$/);
+    });
+
+    it('migrates as the owner (npm run migrate), then serves the same MCP checks as its own login', async () => {
+      const pending = await run(process.execPath, ['dist/main.js'], {
+        cwd: service,
+        env: { ...process.env, PORT: String(await freePort()), DATABASE_URL: appUrl },
+        allowFailure: true,
+      });
+      expect(pending.code).toBe(1);
+      expect(pending.stderr.trim()).toMatch(/^DATABASE_URL's login orders_app does not exist: run `npm run migrate` [^\n]*$/);
+
+      await run('npm', ['run', 'migrate'], { cwd: service, env: { ...process.env, DATABASE_MIGRATION_URL: postgres!.url, DATABASE_URL: appUrl } });
+      const login = await run('psql', [postgres!.url, '-Atc', "SELECT rolsuper, rolcreaterole, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'orders_app'"]);
+      expect(login.stdout.trim()).toBe('f|f|f|t');
+
       const port = await freePort();
-      const proc = await startServiceProcess(service, { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: postgres!.url }, port);
+      const proc = await startServiceProcess(service, { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: appUrl }, port);
       try {
         await checkExampleCapabilities(proc.url);
         expect((await fetch(`${proc.url}/readyz`)).status).toBe(200);
@@ -198,14 +228,17 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
       }
       const applied = await run('psql', [postgres!.url, '-Atc', 'SELECT name FROM slipway_migrations']);
       expect(applied.stdout.trim()).toBe('0001_create_notes.sql');
+      const ledger = await run('psql', [appUrl, '-Atc', "INSERT INTO slipway_migrations (name, checksum) VALUES ('x', 'y')"], { allowFailure: true });
+      expect(ledger.stderr).toMatch(/permission denied/);
     });
 
     it('passes its own tests against PostgreSQL too', () => {
-      // The service's tests use PGlite in memory unless DATABASE_URL is set; this runs them on the server.
+      // The service's tests use PGlite in memory unless DATABASE_URL is set; this runs them on the server,
+      // migrating in-process as the owner first.
       const output = execFileSync('npm', ['test'], {
         cwd: service,
         encoding: 'utf8',
-        env: { ...process.env, DATABASE_URL: postgres!.url },
+        env: { ...process.env, DATABASE_MIGRATION_URL: postgres!.url, DATABASE_URL: appUrl },
       });
       expect(stripAnsi(output)).toMatch(/Tests\s+\d+ passed/);
     });

@@ -21,7 +21,7 @@ describe('createLogger', () => {
     logger.info({
       headers: { authorization: 'Bearer abc', cookie: 'sid=1', accept: 'json' },
       user: { password: 'hunter2', name: 'ada' },
-      config: { DATABASE_URL: 'postgres://app:s3cret@db:5432/app' },
+      config: { DATABASE_URL: 'postgres://app:s3cret@db:5432/app', DATABASE_MIGRATION_URL: 'postgres://owner:0wner@db:5432/app' },
       args: { query: 'private' },
     });
     const line = output.join('');
@@ -31,6 +31,7 @@ describe('createLogger', () => {
     expect(parsed.headers).toEqual({ authorization: '[REDACTED]', cookie: '[REDACTED]', accept: 'json' });
     expect(parsed.user).toEqual({ password: '[REDACTED]', name: 'ada' });
     expect(parsed.config.DATABASE_URL).toBe('postgres://REDACTED:REDACTED@db:5432/app');
+    expect(parsed.config.DATABASE_MIGRATION_URL).toBe('postgres://REDACTED:REDACTED@db:5432/app');
     expect(parsed.args).toBe('[REDACTED]');
   });
 

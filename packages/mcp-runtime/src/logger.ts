@@ -26,6 +26,8 @@ export const REDACTED_PATHS: readonly string[] = [
   ...SECRET_KEYS.flatMap((key) => [key, `*.${key}`]),
   'DATABASE_URL',
   '*.DATABASE_URL',
+  'DATABASE_MIGRATION_URL',
+  '*.DATABASE_MIGRATION_URL',
   'databaseUrl',
   '*.databaseUrl',
   // Tool arguments may hold anything a user typed: never log them.
@@ -35,7 +37,7 @@ export const REDACTED_PATHS: readonly string[] = [
   '*.arguments',
 ];
 
-const URL_KEYS = new Set(['DATABASE_URL', 'databaseUrl']);
+const URL_KEYS = new Set(['DATABASE_URL', 'DATABASE_MIGRATION_URL', 'databaseUrl']);
 
 /** Keeps a connection URL useful for debugging while removing its credentials. */
 export function redactUrlCredentials(value: string): string {
