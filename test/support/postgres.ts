@@ -61,3 +61,11 @@ export async function startPostgres(): Promise<PostgresServer> {
     },
   };
 }
+
+/** The server's URL with another login (a service's own, least-privilege one); its password is derived from the name. */
+export function loginUrl(server: PostgresServer, user: string): string {
+  const url = new URL(server.url);
+  url.username = user;
+  url.password = `${user}-password`;
+  return url.toString();
+}

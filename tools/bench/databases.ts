@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { startPostgres, type PostgresServer } from '../../test/support/postgres.js';
+import { loginUrl, startPostgres, type PostgresServer } from '../../test/support/postgres.js';
 import { freePort, startServer } from './processes.js';
 
 /** Seeded databases for the database-backed tool: the generated service migrates them, the bench seeds them. */
@@ -34,17 +34,21 @@ export async function seedPglite(service: string, dir: string, work: string): Pr
   return { dir, firstStartMs };
 }
 
-/** A throw-away PostgreSQL server (test/support/postgres.ts), migrated by the service and seeded. */
+/**
+ * A throw-away PostgreSQL server (test/support/postgres.ts), migrated by the service with the superuser as
+ * owner and seeded; its `url` is the service's own login, as the service refuses to serve as the superuser.
+ */
 export async function seedPostgres(service: string, work: string): Promise<PostgresServer> {
   const postgres = await startPostgres();
+  const serving = loginUrl(postgres, 'bench_app');
   try {
-    await migrateWithService(service, { DATABASE_URL: postgres.url }, join(work, 'logs', 'postgres-migrate.log'));
+    await migrateWithService(service, { DATABASE_MIGRATION_URL: postgres.url, DATABASE_URL: serving }, join(work, 'logs', 'postgres-migrate.log'));
     const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();
     await client.query(SEED_SQL);
     await client.end();
-    return postgres;
+    return { version: postgres.version, url: serving, stop: () => postgres.stop() };
   } catch (error) {
     await postgres.stop();
     throw error;
