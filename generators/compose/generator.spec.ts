@@ -118,7 +118,7 @@ describe('compose', () => {
         // The image's CMD is replaced; tini stays the entrypoint and WORKDIR is the project folder.
         expect(migrate.command).toEqual(['node', 'dist/migrate.js']);
         expect(migrate.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
-        expect(migrate.restart).toBe('no');
+        expect(migrate.restart).toBeUndefined();
         expect(migrate.ports).toBeUndefined();
         expect(migrate.environment).toMatchObject({
           DATABASE_MIGRATION_URL: 'postgres://orders:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}@postgres:5432/orders',
