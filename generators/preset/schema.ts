@@ -36,7 +36,7 @@ const layer = z.preprocess(
  * options too (preset, packageManager, defaultBase, ...), which this generator ignores.
  */
 export const presetSchema = z
-  .object({
+  .looseObject({
     name: z
       .string()
       .trim()

@@ -17,7 +17,7 @@ export async function composeDeployTargets(tree: Tree, project: string, targets:
   const tasks: GeneratorCallback[] = [];
   for (const target of targets) {
     const generator = await generatorsByKey[`@slipway/nx:${target}`]!();
-    const task = await generator(tree, { project, skipInstall: true });
+    const task = await generator(tree, { project });
     if (typeof task === 'function') tasks.push(task as GeneratorCallback);
   }
   return tasks;

@@ -14,6 +14,12 @@ export class OptionsError extends Error {
  */
 export function parseOptions<S extends z.ZodType>(generator: string, schema: S, raw: unknown, tree?: Tree): z.output<S> {
   const given = Object.fromEntries(Object.entries((raw ?? {}) as Record<string, unknown>).filter(([, v]) => v !== undefined));
+  // schema.json accepts any option, so that an unknown one gets this wording (with the list) rather than Nx's.
+  const known = optionNames(schema);
+  const unknown = known ? Object.keys(given).filter((key) => !known.includes(key)) : [];
+  if (unknown.length > 0) {
+    return fail(generator, unknown.map((key) => `  --${key}: is not an option of @slipway/nx:${generator}; the options are ${known!.map((k) => `--${k}`).join(', ')}`));
+  }
   const result = schema.safeParse(tree ? { ...teamDefaults(tree, generator), ...given } : given);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
@@ -25,4 +31,13 @@ export function parseOptions<S extends z.ZodType>(generator: string, schema: S, 
 
 function fail(generator: string, lines: string[]): never {
   throw new OptionsError(`Invalid options for @slipway/nx:${generator}; nothing was written.\n${lines.join('\n')}`);
+}
+
+/** The option names of an object schema (also under a refinement or transform); undefined when it has no fixed shape. */
+export function optionNames(schema: z.ZodType): string[] | undefined {
+  const def = schema.def as { type: string; shape?: Record<string, unknown>; catchall?: z.ZodType; in?: z.ZodType; schema?: z.ZodType };
+  // A loose object (the preset, which create-nx-workspace calls with its own options) takes any option.
+  if (def.type === 'object' && def.shape) return def.catchall === undefined ? Object.keys(def.shape) : undefined;
+  if (def.type === 'pipe' && def.in) return optionNames(def.in);
+  return undefined;
 }

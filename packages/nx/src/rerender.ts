@@ -28,7 +28,7 @@ export async function rerender(
   const generator = await load();
   const scratch = new ScratchTree(tree);
   if (asRecorded) for (const layer of record.layers ?? []) restoreTeamLayer(scratch, layer);
-  const captured = await api.captureRenders(() => generator(scratch, { ...record.options, skipInstall: true }));
+  const captured = await api.captureRenders(() => generator(scratch, 'skipInstall' in record.options ? { ...record.options, skipInstall: true } : record.options));
   const mine = captured.find((c) => c.generator === key && c.projectRoot === projectRoot);
   if (!mine) throw new Error(`${key} rendered nothing for ${projectRoot}`);
   return mine;
