@@ -17,6 +17,8 @@ describe('parseConfig', () => {
       READINESS_TIMEOUT_MS: 2_000,
       DATABASE_URL: undefined,
       DATABASE_MIGRATION_URL: undefined,
+      DATABASE_CONNECT_TIMEOUT_MS: 5_000,
+      DATABASE_QUERY_TIMEOUT_MS: 30_000,
       PGLITE_DATA_DIR: '.data/pglite',
       METRICS_ENABLED: true,
       NODE_ENV: undefined,

@@ -159,6 +159,9 @@ export const baseConfigSchema = z.object({
   DATABASE_URL: postgresUrl,
   // The owner login, for the migration step only; the serving process never needs it (see database/).
   DATABASE_MIGRATION_URL: postgresUrl,
+  // PostgreSQL: opening a connection (or waiting for a pooled one), and one query (client and server side).
+  DATABASE_CONNECT_TIMEOUT_MS: envInt({ min: 100, max: 600_000, default: 5_000 }),
+  DATABASE_QUERY_TIMEOUT_MS: envInt({ min: 100, max: 3_600_000, default: 30_000 }),
   PGLITE_DATA_DIR: envString('.data/pglite'),
   METRICS_ENABLED: envBool(true),
   NODE_ENV: z.string().optional(),

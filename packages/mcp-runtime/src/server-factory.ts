@@ -10,6 +10,7 @@ import {
   type Variables,
 } from '@modelcontextprotocol/server';
 import { pino, type Logger } from 'pino';
+import { errorForLog, isDatabaseUnavailable } from './database/faults.js';
 import { withPrecomputedJsonSchema } from './json-schema.js';
 import type { ServiceMetrics, ToolMetricChildren, ToolOutcome } from './metrics.js';
 import { toGetPromptResult, type PromptDefinition } from './prompts.js';
@@ -49,6 +50,25 @@ const INTERNAL_ERROR_RESULT: CallToolResult = Object.freeze({
   content: Object.freeze([Object.freeze({ type: 'text' as const, text: 'Internal error' })]) as CallToolResult['content'],
   isError: true,
 });
+
+/** What the client sees when the database is down or timed out: no driver text, which can carry addresses. */
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable; retry later.';
+
+const DATABASE_UNAVAILABLE_RESULT: CallToolResult = Object.freeze({
+  content: Object.freeze([Object.freeze({ type: 'text' as const, text: DATABASE_UNAVAILABLE_MESSAGE })]) as CallToolResult['content'],
+  isError: true,
+});
+
+/** The one place a thrown handler error becomes a tool result; the detail goes to the log only. */
+function errorResult(error: unknown, ctx: ToolCallContext): CallToolResult {
+  if (error instanceof ToolError) return { content: [{ type: 'text', text: error.message }], isError: true };
+  if (isDatabaseUnavailable(error)) {
+    ctx.logger.warn({ err: errorForLog(error) }, 'tool call failed: database unavailable');
+    return DATABASE_UNAVAILABLE_RESULT;
+  }
+  ctx.logger.error({ err: errorForLog(error) }, 'tool handler threw');
+  return INTERNAL_ERROR_RESULT;
+}
 
 function requestIdOf(sdk: ServerContext): string {
   return sdk.http?.req?.headers.get(REQUEST_ID_HEADER) ?? String(sdk.mcpReq.id);
@@ -119,9 +139,7 @@ function buildToolEntry(tool: ToolDefinition, logger: Logger, metrics: ToolMetri
       return result;
     } catch (error) {
       record('error', started);
-      if (error instanceof ToolError) return { content: [{ type: 'text', text: error.message }], isError: true };
-      ctx.logger.error({ err: error }, 'tool handler threw');
-      return INTERNAL_ERROR_RESULT;
+      return errorResult(error, ctx);
     }
   };
   return Object.freeze({

@@ -1,9 +1,13 @@
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Extensions } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
 import { redactUrlCredentials } from '../logger.js';
+import { DatabaseSetupError } from './errors.js';
+import { DatabaseUnavailableError, describeError, errorForLog, isDatabaseUnavailable, isStorageFault } from './faults.js';
+import { preparePgliteDir, pgliteDirError } from './pglite-dir.js';
+import { lockPgliteDir } from './pglite-lock.js';
 import type { Database, DatabaseExtension, Queryable, QueryResult } from './types.js';
 
 export interface OpenDatabaseOptions {
@@ -21,7 +25,24 @@ export interface OpenDatabaseOptions {
    * WASM. Ignored for existing data directories, `memory://` and PostgreSQL.
    */
   template?: string | URL;
+  /** PostgreSQL: time to open a connection (and to wait for a pooled one). Default 5000 ms. */
+  connectTimeoutMs?: number;
+  /**
+   * PostgreSQL: time a query may take, enforced by the client (an unresponsive server too) and the
+   * server (statement_timeout). 0: none (the migration step). Default 30000 ms.
+   */
+  queryTimeoutMs?: number;
+  /** The variable that holds `url`, named in start-up errors. Default DATABASE_URL. */
+  variable?: string;
+  /**
+   * PGlite: called once when a storage error (disk full, I/O, a PANIC) leaves the database unusable;
+   * from then on every call fails at once with DatabaseUnavailableError and ping rejects.
+   */
+  onStorageFault?: (error: unknown) => void;
 }
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 
 const MEMORY = 'memory://';
 
@@ -54,52 +75,131 @@ export async function createPgliteTemplate(file: string, extensions?: DatabaseEx
   }
 }
 
-async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const extensions = await pgliteExtensions(options.extensions);
-  const inMemory = options.dataDir === MEMORY || options.dataDir === '';
-  if (!inMemory) await mkdir(options.dataDir, { recursive: true });
-  // PG_VERSION is what initdb writes first: without it the directory holds no database yet.
-  // A missing template (a dev run from sources, before any build made it) just means initdb.
-  const fromTemplate =
-    !inMemory &&
-    options.template !== undefined &&
-    !(await exists(join(options.dataDir, 'PG_VERSION'))) &&
-    (await exists(options.template instanceof URL ? fileURLToPath(options.template) : options.template));
-  const loadDataDir = fromTemplate ? new Blob([await readFile(options.template!)]) : undefined;
-  const started = performance.now();
-  const pg = await PGlite.create(inMemory ? MEMORY : options.dataDir, { extensions, ...(loadDataDir && { loadDataDir }) });
-  options.logger?.info(
-    { kind: 'pglite', dataDir: inMemory ? MEMORY : options.dataDir, fromTemplate, ms: Math.round(performance.now() - started) },
-    'database opened',
-  );
+interface PgliteQueryable {
+  query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  exec(sql: string): Promise<unknown>;
+}
 
-  interface PgliteQueryable {
-    query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
-    exec(sql: string): Promise<unknown>;
-  }
+/** What wrapPglite needs of a PGlite instance (a fake one in tests). */
+export interface PgliteHandle extends PgliteQueryable {
+  transaction<T>(fn: (tx: PgliteQueryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * The Database over a PGlite instance, with a fault guard: after a storage fault (a WAL write on a
+ * full disk is a PANIC, and PGlite's next query then spins the event loop forever) nothing reaches
+ * PGlite again; calls and ping fail at once and `onStorageFault` runs once.
+ */
+export function wrapPglite(pg: PgliteHandle, onStorageFault: (error: unknown) => void, onClose: () => Promise<void> = async () => undefined): Database {
+  let fault: unknown;
+  const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (fault !== undefined) throw new DatabaseUnavailableError('the embedded database stopped after a storage error', { cause: fault });
+    try {
+      return await fn();
+    } catch (error) {
+      if (fault === undefined && isStorageFault(error)) {
+        fault = error;
+        onStorageFault(error);
+      }
+      throw error;
+    }
+  };
   const wrap = (target: PgliteQueryable): Queryable => ({
-    query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await target.query<T>(sql, params)).rows }),
-    exec: async (sql: string) => {
-      await target.exec(sql);
-    },
+    query: <T>(sql: string, params?: unknown[]) => guarded(async () => ({ rows: (await target.query<T>(sql, params)).rows })),
+    exec: (sql: string) =>
+      guarded(async () => {
+        await target.exec(sql);
+      }),
   });
   const base = wrap(pg);
+  let closed: Promise<void> | undefined;
   return {
     kind: 'pglite',
     query: base.query,
     exec: base.exec,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn) => guarded(() => pg.transaction((tx) => fn(wrap(tx)))),
     ping: async () => {
-      await pg.query('SELECT 1');
+      await base.query('SELECT 1');
     },
-    close: () => pg.close(),
+    // After a fault PGlite is left alone (closing it may spin too); the lock is released either way.
+    close: () => (closed ??= (fault === undefined ? pg.close() : Promise.resolve()).finally(onClose)),
   };
+}
+
+async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const extensions = await pgliteExtensions(options.extensions);
+  const inMemory = options.dataDir === MEMORY || options.dataDir === '';
+  const dir = inMemory ? undefined : await preparePgliteDir(options.dataDir);
+  // Taken before PGlite touches the directory: a second process on it would lose one's writes.
+  const lock = dir === undefined ? undefined : await lockPgliteDir(dir, options.dataDir);
+  try {
+    // PG_VERSION is what initdb writes first: without it the directory holds no database yet.
+    // A missing template (a dev run from sources, before any build made it) just means initdb.
+    const fromTemplate =
+      dir !== undefined &&
+      options.template !== undefined &&
+      !(await exists(join(dir, 'PG_VERSION'))) &&
+      (await exists(options.template instanceof URL ? fileURLToPath(options.template) : options.template));
+    const loadDataDir = fromTemplate ? new Blob([await readFile(options.template!)]) : undefined;
+    const started = performance.now();
+    const pg = await PGlite.create(dir ?? MEMORY, { extensions, ...(loadDataDir && { loadDataDir }) }).catch((error: unknown) => {
+      if (dir === undefined) throw error;
+      throw pgliteDirError(options.dataDir, `could not be opened as a PGlite database (${describeError(error)})`);
+    });
+    options.logger?.info(
+      { kind: 'pglite', dataDir: dir ?? MEMORY, fromTemplate, ms: Math.round(performance.now() - started) },
+      'database opened',
+    );
+    const onStorageFault =
+      options.onStorageFault ?? ((error: unknown) => options.logger?.error({ err: errorForLog(error), dataDir: dir }, 'PGlite storage error: the database is unusable'));
+    return wrapPglite(pg, onStorageFault, async () => lock?.release());
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+const URL_HINT = 'check the host, port and network, and that the server is running';
+
+/** One line naming the variable for a connection that failed at start-up; undefined for other errors. */
+export function connectError(error: unknown, url: string, variable: string, connectTimeoutMs: number): DatabaseSetupError | undefined {
+  let where = 'the server';
+  try {
+    const parsed = new URL(url);
+    where = `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}`;
+  } catch {
+    // parseConfig has checked the URL; the message keeps the generic wording otherwise.
+  }
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  const message = describeError(error);
+  const fail = (problem: string) => new DatabaseSetupError(`${variable}: ${problem}`, [variable]);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return fail(`the host name of ${where} does not resolve (${code}): ${URL_HINT}`);
+  if (code === '28P01' || code === '3D000') return fail(`${where} refused the connection: ${message}`);
+  if (/timeout/i.test(message) && !/^57014$/.test(code)) {
+    return fail(`${where} did not answer within ${connectTimeoutMs} ms (DATABASE_CONNECT_TIMEOUT_MS): ${URL_HINT}`);
+  }
+  if (isDatabaseUnavailable(error)) return fail(`cannot connect to ${where} (${code || message}): ${URL_HINT}`);
+  return undefined;
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
   const { default: pg } = await import('pg');
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // Also bounds the wait for a pooled connection when all are busy.
+    connectionTimeoutMillis: connectTimeoutMs,
+    // Client side: ends the call even when the server cannot answer (stopped, partitioned); the
+    // client is then discarded. Server side (statement_timeout): the server stops the work too.
+    ...(queryTimeoutMs > 0 && { query_timeout: queryTimeoutMs, statement_timeout: queryTimeoutMs }),
+    // Dead peers (a vanished host, a dropped NAT entry) are noticed on idle connections.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle database client error'));
 
@@ -120,16 +220,19 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     exec: base.exec,
     transaction: async (fn) => {
       const client = await pool.connect();
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A timed-out or lost connection goes back to the pool as broken, so the pool discards it.
+        if (isDatabaseUnavailable(error)) broken = error instanceof Error ? error : new Error(String(error));
+        else await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     ping: async () => {
@@ -137,7 +240,12 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     },
     close: () => pool.end(),
   };
-  await db.ping();
+  try {
+    await db.ping();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw connectError(error, url, options.variable ?? 'DATABASE_URL', connectTimeoutMs) ?? error;
+  }
   options.logger?.info({ kind: 'postgres', url: redactUrlCredentials(url) }, 'database opened');
   return db;
 }

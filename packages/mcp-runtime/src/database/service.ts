@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { DatabaseSetupError } from './errors.js';
+import { describeError, errorForLog } from './faults.js';
 import { migrate, pendingMigrations, type MigrationResult } from './migrate.js';
 import { openDatabase, type OpenDatabaseOptions } from './open.js';
 import { assertLeastPrivilege, currentRole, ensureRole, grantServingLogin, loginFromUrl, type Login, type LoginContext } from './roles.js';
@@ -11,6 +12,10 @@ export interface ServiceDatabaseConfig {
   /** The owner login, used only by the migration step. */
   DATABASE_MIGRATION_URL?: string | undefined;
   PGLITE_DATA_DIR: string;
+  /** PostgreSQL connect timeout (default 5000 ms). */
+  DATABASE_CONNECT_TIMEOUT_MS?: number | undefined;
+  /** PostgreSQL query timeout for the serving login (default 30000 ms); the migration step has none. */
+  DATABASE_QUERY_TIMEOUT_MS?: number | undefined;
 }
 
 export interface ServiceDatabaseOptions {
@@ -23,6 +28,31 @@ export interface ServiceDatabaseOptions {
   appRoles?: readonly string[];
   /** Runs after the migrations, as the owner: seeding, and grants beyond the generic ones. */
   afterMigrate?: (owner: Database) => Promise<void>;
+  /**
+   * PGlite: what a storage error (disk full, I/O) that leaves the database unusable does. Default:
+   * log it, write one line to stderr and exit 1 a second later, for the orchestrator to restart the
+   * process (PGlite recovers from its WAL once there is space).
+   */
+  onStorageFault?: (error: unknown) => void;
+}
+
+// Long enough for in-flight calls to get their error and a probe to see 503, short enough to restart soon.
+const STORAGE_FAULT_EXIT_DELAY_MS = 1_000;
+
+function exitOnStorageFault(dataDir: string, logger: Logger | undefined): (error: unknown) => void {
+  return (error) => {
+    const line = `PGLITE_DATA_DIR ${JSON.stringify(dataDir)}: the embedded database stopped on a storage error: ${describeError(error)}; exiting for a restart (it recovers from its WAL once the storage is writable again)`;
+    logger?.fatal({ err: errorForLog(error) }, line);
+    process.stderr.write(`${line}\n`);
+    setTimeout(() => process.exit(1), STORAGE_FAULT_EXIT_DELAY_MS);
+  };
+}
+
+function postgresTimeouts(config: ServiceDatabaseConfig): Pick<OpenDatabaseOptions, 'connectTimeoutMs' | 'queryTimeoutMs'> {
+  return {
+    ...(config.DATABASE_CONNECT_TIMEOUT_MS !== undefined && { connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS }),
+    ...(config.DATABASE_QUERY_TIMEOUT_MS !== undefined && { queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS }),
+  };
 }
 
 /**
@@ -54,6 +84,7 @@ function pgliteOptions(config: ServiceDatabaseConfig, options: ServiceDatabaseOp
     ...(options.pgliteTemplate !== undefined && { template: options.pgliteTemplate }),
     ...(options.extensions !== undefined && { extensions: options.extensions }),
     ...(options.logger !== undefined && { logger: options.logger }),
+    onStorageFault: options.onStorageFault ?? exitOnStorageFault(config.PGLITE_DATA_DIR, options.logger),
   };
 }
 
@@ -91,7 +122,16 @@ export async function runMigrationStep(config: ServiceDatabaseConfig, options: S
     );
   }
   const login = loginFromUrl(urls.serving);
-  const owner = await openDatabase({ url: urls.owner, dataDir: '', poolSize: 2, ...(options.logger !== undefined && { logger: options.logger }) });
+  const owner = await openDatabase({
+    url: urls.owner,
+    dataDir: '',
+    poolSize: 2,
+    variable: 'DATABASE_MIGRATION_URL',
+    ...postgresTimeouts(config),
+    // Migrations may legitimately run long (index builds): no query timeout for the owner.
+    queryTimeoutMs: 0,
+    ...(options.logger !== undefined && { logger: options.logger }),
+  });
   try {
     return await migrateAsOwner(owner, login, { variable: 'DATABASE_URL', url: urls.serving }, options);
   } finally {
@@ -110,7 +150,7 @@ export async function openServiceDatabase(config: ServiceDatabaseConfig, options
   const urls = postgresUrls(config);
   if (urls === undefined) return openPgliteService(config, options);
   if (urls.owner !== undefined) await runMigrationStep(config, options);
-  const db = await openDatabase({ url: urls.serving, dataDir: '', ...(options.logger !== undefined && { logger: options.logger }) }).catch(
+  const db = await openDatabase({ url: urls.serving, dataDir: '', ...postgresTimeouts(config), ...(options.logger !== undefined && { logger: options.logger }) }).catch(
     (error: unknown) => {
       // 28000 invalid_authorization_specification: `role "x" does not exist`, before the first migration step.
       if ((error as { code?: unknown }).code === '28000' && /does not exist/.test(String((error as Error).message))) {

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { createBearerAuth, type BearerAuth } from '../auth/bearer.js';
 import type { AuthOptions } from '../auth/types.js';
-import { checkOpsPort, type BaseConfig } from '../config.js';
+import { checkOpsPort, ConfigError, type BaseConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { ServiceMetrics, type RouteName } from '../metrics.js';
 import { buildServerFactory, type Capabilities, type ServerInfo } from '../server-factory.js';
@@ -94,6 +94,32 @@ const ROUTE_BY_PATH: ReadonlyMap<string, RouteName> = new Map<string, RouteName>
   ['/metrics', '/metrics'],
 ]);
 const HEALTHY = JSON.stringify({ status: 'ok' });
+
+/** A bind that failed on the configuration (HOST, PORT, OPS_PORT) becomes one line naming it; else the error itself. */
+function listenError(error: unknown, variable: 'PORT' | 'OPS_PORT', host: string, port: number): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const hostText = JSON.stringify(host);
+  switch (code) {
+    case 'EADDRNOTAVAIL':
+      return new ConfigError(
+        `Invalid configuration: HOST ${hostText} is not an address of this machine (EADDRNOTAVAIL): use 0.0.0.0 (every interface), 127.0.0.1 or one of its own addresses`,
+        ['HOST'],
+      );
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return new ConfigError(
+        `Invalid configuration: HOST ${hostText} does not resolve (${code}): use an IP address such as 0.0.0.0 or 127.0.0.1, or a name this machine resolves`,
+        ['HOST'],
+      );
+    case 'EADDRINUSE':
+      return new ConfigError(`Invalid configuration: ${variable} ${port} is already in use on ${hostText}: stop the other process or pick another port`, [variable]);
+    case 'EACCES':
+      return new ConfigError(`Invalid configuration: ${variable} ${port} needs privileges to bind on ${hostText}: use a port from 1024 up`, [variable]);
+    default:
+      return error;
+  }
+}
 
 function routeOf(url: string | undefined, auth: BearerAuth | undefined, listener: Listener): RouteName {
   if (url === undefined) return 'other';
@@ -207,9 +233,20 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     return created;
   }
 
+  const handleSignals = options.handleSignals ?? true;
+  // With handleSignals the service owns the process: a bad HOST or PORT ends it like a bad variable in
+  // loadConfig (one line, exit 1), not with an unhandled rejection's stack trace. Otherwise it rejects.
+  const failListen = (error: unknown, variable: 'PORT' | 'OPS_PORT', port: number): never => {
+    const failure = listenError(error, variable, config.HOST, port);
+    if (handleSignals && failure instanceof ConfigError) {
+      process.stderr.write(`${failure.message}\n`);
+      process.exit(1);
+    }
+    throw failure;
+  };
   const opsPort = config.OPS_PORT;
   const server = createListener(opsPort === undefined ? 'single' : 'public');
-  const port = await listen(server, config.PORT, config.HOST);
+  const port = await listen(server, config.PORT, config.HOST).catch((error: unknown) => failListen(error, 'PORT', config.PORT));
   boundPort = port;
   const url = formatUrl(config.HOST, port);
   let ops: RunningService['ops'];
@@ -220,7 +257,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
       ops = { url: formatUrl(config.HOST, bound), port: bound, server: opsServer };
     } catch (error) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      throw error;
+      failListen(error, 'OPS_PORT', opsPort);
     }
   }
   logger.info(
@@ -236,7 +273,6 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   );
 
   let closing: Promise<void> | undefined;
-  const handleSignals = options.handleSignals ?? true;
 
   async function drain(): Promise<void> {
     draining = true;
