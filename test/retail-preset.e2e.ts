@@ -1,83 +1,34 @@
 import { execFileSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nx, setUpSlipwayWorkspace, type SlipwayWorkspace } from '../tools/local-packages.js';
 import { freePort } from './support/ports.js';
 import { startPostgres, type PostgresServer } from './support/postgres.js';
+import { connectWithToken as connect, percentile, startIssuer, type Issuer } from './support/retail.js';
 import { run } from './support/run.js';
 import { startServiceProcess, type ServiceProcess } from './support/service-process.js';
 
 /**
  * `nx g @slipway/nx:new-mcp-service sales --preset=retail`, installed, built and run, then checked
  * as the issue's Checks list says: a real MCP client over HTTP, a real JWKS on loopback, tokens for
- * two stores and head office. On three databases: embedded PGlite with pgvector; the `pg` driver
- * against PGlite served on a socket; Debian's PostgreSQL, which has no pgvector package.
+ * two stores and head office. On two databases: embedded PGlite with pgvector; Debian's PostgreSQL
+ * (no pgvector package), with the owner, serving and analyst logins split. The database-level
+ * checks below the SQL guard are in retail-isolation.e2e.ts.
  */
 const AUDIENCE = 'api://sales';
 const HEAD_OFFICE_ROLE = 'retail.head_office';
 const STORES_WITH_ORDERS = [1, 2, 3, 4, 5, 6];
 const TOTAL_ORDERS = 4_000;
 
-interface Issuer {
-  readonly url: string;
-  sign(claims: Record<string, unknown>, options?: { audience?: string; expiresIn?: string | number; forged?: boolean }): Promise<string>;
-  close(): void;
-}
-
-/** A token issuer: an RSA key made here, its JWKS served on loopback, and a second key nobody trusts. */
-async function startIssuer(): Promise<Issuer> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256');
-  const forger = (await generateKeyPair('RS256')).privateKey;
-  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'e2e', alg: 'RS256', use: 'sig' }] };
-  const server: Server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(jwks));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    sign: (claims, options = {}) =>
-      new SignJWT({ client_id: 'e2e-agent', scope: 'sales.read', ...claims })
-        .setProtectedHeader({ alg: 'RS256', kid: 'e2e' })
-        .setIssuer(url)
-        .setAudience(options.audience ?? AUDIENCE)
-        .setSubject('e2e-user')
-        .setIssuedAt()
-        .setExpirationTime(options.expiresIn ?? '10m')
-        .sign(options.forged ? forger : privateKey),
-    close: () => server.close(),
-  };
-}
-
 type QueryResult = { rows: Array<Record<string, unknown>>; scope: { storeId: number | null; headOffice: boolean } };
-
-async function connect(baseUrl: string, token: string, headers: Record<string, string> = {}): Promise<Client> {
-  const client = new Client({ name: 'retail-e2e', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), { authProvider: { token: async () => token }, requestInit: { headers } }),
-  );
-  return client;
-}
 
 async function sql(client: Client, text: string): Promise<QueryResult> {
   const result = await client.callTool({ name: 'execute_sales_query', arguments: { sql: text, limit: 500 } });
   expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
   return result.structuredContent as QueryResult;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
 }
 
 const measurements: string[] = [];
@@ -104,7 +55,7 @@ describe('nx g @slipway/nx:new-mcp-service sales --preset=retail, end to end', (
 
   it('installs, builds, type-checks and passes its own tests through Nx', () => {
     nx(workspace, ['run-many', '-t', 'build', 'typecheck', '-p', 'sales']);
-    for (const file of ['dist/main.js', 'dist/db/migrations/0002_retail_security.sql', 'dist/retail/sql-guard.js']) {
+    for (const file of ['dist/main.js', 'dist/db/migrations/0004_retail_scope_tokens.sql', 'dist/retail/sql-guard.js', 'dist/retail/analyst.js']) {
       expect(existsSync(join(service, file)), file).toBe(true);
     }
     const output = nx(workspace, ['run', 'sales:test']).replace(/\u001b\[[0-9;]*m/g, '');
@@ -318,38 +269,32 @@ describe('nx g @slipway/nx:new-mcp-service sales --preset=retail, end to end', (
     });
   }
 
-  retailChecks('on embedded PGlite with pgvector', () => startSales('PGlite', { PGLITE_DATA_DIR: join(work, 'pglite') }), { vector: true });
-
-  // The pg network driver path, with pgvector: PGlite served over the PostgreSQL wire protocol.
-  let socketDb: PGlite | undefined;
-  let socketServer: PGLiteSocketServer | undefined;
   retailChecks(
-    'over the pg driver against PGlite on a socket, with pgvector',
+    'on embedded PGlite with pgvector',
     async () => {
-      socketDb = await PGlite.create({ extensions: { vector } });
-      const port = await freePort();
-      socketServer = new PGLiteSocketServer({ db: socketDb, host: '127.0.0.1', port, maxConnections: 32 });
-      await socketServer.start();
-      return startSales('pg driver on PGlite socket', { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/postgres` });
+      const proc = await startSales('PGlite', { PGLITE_DATA_DIR: join(work, 'pglite') });
+      // One superuser session: the service says plainly that the database is no second boundary here.
+      expect(proc.output()).toMatch(/database session \(PGlite\)[^\n]*DATABASE_URL \(PostgreSQL\)/);
+      return proc;
     },
-    {
-      vector: true,
-      afterStop: async () => {
-        await socketServer?.stop();
-        await socketDb?.close();
-      },
-    },
+    { vector: true },
   );
+
+  // (PGlite served on a socket is no longer a DATABASE_URL: every connection there is its bootstrap
+  // superuser, which the least-privilege check refuses as a serving login.)
 
   // Debian's PostgreSQL has no pgvector package: the embeddings migration skips itself, so the
   // schema, RLS and SQL checks run and semantic search is checked to report itself unavailable.
+  // The server's superuser stands in for the owner (DATABASE_MIGRATION_URL); the service serves as
+  // sales_app, which the migration step creates, and runs callers' SQL as sales_analyst.
   let postgres: PostgresServer | undefined;
+  const loginUrl = (user: string) => Object.assign(new URL(postgres!.url), { username: user, password: 'e2e-not-checked' }).toString();
   retailChecks(
     'on Debian PostgreSQL (no pgvector: semantic search expectations skipped, its unavailability checked)',
     async () => {
       postgres = await startPostgres();
       measurements.push(`PostgreSQL server: ${postgres.version}`);
-      return startSales('PostgreSQL', { DATABASE_URL: postgres.url });
+      return startSales('PostgreSQL', { DATABASE_URL: loginUrl('sales_app'), DATABASE_MIGRATION_URL: postgres.url });
     },
     { vector: false },
   );
@@ -357,32 +302,44 @@ describe('nx g @slipway/nx:new-mcp-service sales --preset=retail, end to end', (
   describe('on Debian PostgreSQL, below the tools', () => {
     afterAll(() => postgres?.stop());
 
-    it('enforces read-only and RLS in the database itself, for the roles the service uses', async () => {
-      const psql = (script: string) => run('psql', [postgres!.url, '-v', 'ON_ERROR_STOP=1', '-Atqc', script], { allowFailure: true });
+    it('confines the logins the service uses in the database itself: scope tokens, no mint for callers, no writes', async () => {
+      const psql = (url: string, script: string) => run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-Atqc', script], { allowFailure: true });
+      const last = (out: { stdout: string }) => out.stdout.trim().split('\n').at(-1);
+      expect((await psql(postgres!.url, 'SELECT username FROM retail_private.analyst_login')).stdout.trim()).toBe('sales_analyst');
+      const serving = loginUrl('sales_app');
+      const analyst = loginUrl('sales_analyst');
+      // The serving login scopes itself with a token it mints for its own backend.
       const scoped = await psql(
-        "BEGIN READ ONLY; SELECT set_config('app.current_store_id', '2', true); SET LOCAL ROLE retail_analyst; SELECT count(DISTINCT store_id) || ':' || min(store_id) FROM retail.orders; COMMIT;",
+        serving,
+        "BEGIN READ ONLY; SELECT set_config('app.scope', retail.mint_scope(2, false, pg_backend_pid()), true); SELECT count(DISTINCT store_id) || ':' || min(store_id) FROM retail.orders; COMMIT;",
       );
-      expect(scoped.stdout.trim().split('\n').at(-1)).toBe('1:2');
-      const unscoped = await psql('BEGIN; SET LOCAL ROLE retail_analyst; SELECT count(*) FROM retail.orders; COMMIT;');
-      expect(unscoped.stdout.trim().split('\n').at(-1)).toBe('0');
-      const write = await psql("BEGIN; SELECT set_config('app.is_head_office', 'on', true); SET LOCAL ROLE retail_analyst; DELETE FROM retail.orders; COMMIT;");
-      expect(write.stderr).toMatch(/permission denied for table orders/);
-      const readOnly = await psql("BEGIN READ ONLY; SELECT set_config('app.is_head_office', 'on', true); UPDATE retail.orders SET status = 'x'; COMMIT;");
-      expect(readOnly.stderr).toMatch(/read-only transaction/);
-      const migrations = await psql("SELECT string_agg(name, ',' ORDER BY name) FROM slipway_migrations");
-      expect(migrations.stdout.trim()).toBe('0001_retail_schema.sql,0002_retail_security.sql,0003_retail_embeddings.sql');
-      const vectorTable = await psql("SELECT to_regclass('retail.product_description_embeddings') IS NULL");
+      expect(last(scoped)).toBe('1:2');
+      const servingWrite = await psql(serving, "BEGIN; SELECT set_config('app.scope', retail.mint_scope(NULL, true, pg_backend_pid()), true); DELETE FROM retail.orders; COMMIT;");
+      expect(servingWrite.stderr).toMatch(/permission denied for table orders/);
+      // The analyst login: the settings the policies once trusted show nothing; it may not mint, switch role or write.
+      const oldSettings = await psql(
+        analyst,
+        "BEGIN READ ONLY; SELECT set_config('app.current_store_id', '2', true), set_config('app.is_head_office', 'on', true); SELECT count(*) FROM retail.orders; COMMIT;",
+      );
+      expect(last(oldSettings)).toBe('0');
+      expect((await psql(analyst, 'SELECT retail.mint_scope(2, false, pg_backend_pid())')).stderr).toMatch(/permission denied for function mint_scope/);
+      expect((await psql(analyst, 'RESET ROLE; SET ROLE sales_app')).stderr).toMatch(/permission denied to set role/);
+      expect((await psql(analyst, 'DELETE FROM retail.orders')).stderr).toMatch(/permission denied for table orders/);
+      const migrations = await psql(postgres!.url, "SELECT string_agg(name, ',' ORDER BY name) FROM slipway_migrations");
+      expect(migrations.stdout.trim()).toBe(readdirSync(join(service, 'src/db/migrations')).filter((f) => f.endsWith('.sql')).sort().join(','));
+      const vectorTable = await psql(postgres!.url, "SELECT to_regclass('retail.product_description_embeddings') IS NULL");
       expect(vectorTable.stdout.trim()).toBe('t');
     });
 
     it('stops a runaway query at the statement timeout', async () => {
-      const proc = await startSales('PostgreSQL, restarted on seeded data', { DATABASE_URL: postgres!.url, RETAIL_STATEMENT_TIMEOUT_MS: '1000' });
+      // Migrated already: the serving login alone (no DATABASE_MIGRATION_URL), as in production.
+      const proc = await startSales('PostgreSQL, restarted on seeded data', { DATABASE_URL: loginUrl('sales_app'), RETAIL_STATEMENT_TIMEOUT_MS: '1000', RETAIL_MAX_QUERY_COST: String(Number.MAX_SAFE_INTEGER) });
       const client = await connect(proc.url, await issuer.sign({ roles: [HEAD_OFFICE_ROLE] }));
       try {
         const started = performance.now();
         const result = await client.callTool({ name: 'execute_sales_query', arguments: { sql: 'SELECT count(*) FROM generate_series(1, 1000000000)' } });
         expect(result.isError).toBe(true);
-        expect(JSON.stringify(result.content)).toMatch(/statement timeout/);
+        expect(JSON.stringify(result.content)).toMatch(/ran longer than 1000 ms/);
         expect(performance.now() - started).toBeLessThan(10_000);
       } finally {
         await client.close();

@@ -1,9 +1,10 @@
 import { createLogger, loadConfig, runStdio } from '@slipway/mcp-runtime';
+import { exitOnDatabaseError } from '@slipway/mcp-runtime/database';
 import { createCapabilities } from './capabilities/index.js';
 import { configSchema } from './config.js';
 import { openDatabase } from './database.js';
 import type { StoreScope } from './retail/scope.js';
-import { embeddingProviderFrom, prepareRetailData } from './retail/setup.js';
+import { embeddingProviderFrom, openAnalyst, retailDatabaseOptions } from './retail/setup.js';
 import { serviceInfo } from './service-info.js';
 
 // MCP over stdio, for a local client the operator starts. There is no token on stdio, so the
@@ -16,18 +17,22 @@ if (!config.STDIO_HEAD_OFFICE && (storeId === undefined || !Number.isSafeInteger
 }
 const scope: StoreScope = config.STDIO_HEAD_OFFICE ? { kind: 'head-office' } : { kind: 'store', storeId: storeId! };
 const logger = createLogger({ name: serviceInfo.name, level: config.LOG_LEVEL, destination: 'stderr' });
-const db = await openDatabase(config, logger);
 const embeddings = embeddingProviderFrom(config);
-await prepareRetailData(db, config, embeddings, logger);
+// A privileged DATABASE_URL or unapplied migrations stop the process with one line naming the fix.
+const db = await openDatabase(config, logger, retailDatabaseOptions(config, embeddings, logger)).catch(exitOnDatabaseError);
+const analystDb = await openAnalyst(db, config, logger).catch(exitOnDatabaseError);
 
 await runStdio({
   info: serviceInfo,
   logger,
   capabilities: createCapabilities({
     db,
+    analystDb,
     embeddings,
     scopeOf: () => scope,
     statementTimeoutMs: config.RETAIL_STATEMENT_TIMEOUT_MS,
     maxRows: config.RETAIL_MAX_ROWS,
+    maxResultBytes: config.RETAIL_MAX_RESULT_BYTES,
+    maxQueryCost: config.RETAIL_MAX_QUERY_COST,
   }),
 });

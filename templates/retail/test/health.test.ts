@@ -9,9 +9,9 @@ describe(`${serviceInfo.name} over HTTP`, () => {
   let service: Awaited<ReturnType<typeof startHttpService>>;
 
   beforeAll(async () => {
-    const config = parseConfig(configSchema, {
+    // Port 0 (any free port) is for tests only: PORT itself must name a port.
+    const parsed = parseConfig(configSchema, {
       ...process.env,
-      PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       AUTH_ISSUER: 'https://login.example.test/',
@@ -19,6 +19,7 @@ describe(`${serviceInfo.name} over HTTP`, () => {
       AUTH_JWKS_URL: 'https://login.example.test/keys',
       AUTH_RESOURCE_URL: 'https://sales.example.test/mcp',
     });
+    const config = { ...parsed, PORT: 0 };
     service = await startHttpService({
       info: serviceInfo,
       config,

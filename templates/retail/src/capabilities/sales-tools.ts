@@ -3,8 +3,10 @@ import type { Database, Queryable } from '@slipway/mcp-runtime/database';
 import { z } from 'zod';
 import { toVectorLiteral, type EmbeddingProvider } from '../retail/embeddings.js';
 import { describeScope, withStoreScope, type StoreScope } from '../retail/scope.js';
+import { boundsError, DEFAULT_MAX_QUERY_COST, DEFAULT_MAX_RESULT_BYTES, jsonBytes, resultTooLarge, runBoundedQuery } from '../retail/bounded-query.js';
 import { hasEmbeddingsTable } from '../retail/seed.js';
-import { checkReadOnlySelect, MAX_SQL_LENGTH, SqlRejectedError } from '../retail/sql-guard.js';
+import { QUERYABLE_COLUMNS } from '../retail/queryable-tables.js';
+import { checkReadOnlySelect, MAX_SQL_LENGTH, SqlRejectedError, type QueryableSchema } from '../retail/sql-guard.js';
 
 export const RETAIL_TABLES = [
   'stores',
@@ -18,17 +20,27 @@ export const RETAIL_TABLES = [
   'product_description_embeddings',
 ] as const;
 
-// Ad-hoc SQL reads the sales tables; the embeddings are for semantic_search_products.
-const QUERYABLE_TABLES: ReadonlySet<string> = new Set(RETAIL_TABLES.filter((t) => t !== 'product_description_embeddings'));
+// Ad-hoc SQL reads the sales tables and their columns; the embeddings are for semantic_search_products.
+const QUERYABLE_TABLES: QueryableSchema = QUERYABLE_COLUMNS;
 
 export interface SalesToolsOptions {
+  /** The service's connection: its login is a member of retail_app. */
   readonly db: Database;
+  /**
+   * Where the caller's SQL runs on PostgreSQL: a pool logged in as the analyst login (a member of
+   * retail_analyst only). Unset on PGlite, whose one session switches role instead.
+   */
+  readonly analystDb?: Database | undefined;
   readonly embeddings: EmbeddingProvider;
   /** The caller's store, from the verified token (HTTP) or the operator's configuration (stdio). */
   readonly scopeOf: (ctx: ToolContext) => StoreScope;
   readonly statementTimeoutMs: number;
   /** The most rows one execute_sales_query page may return. */
   readonly maxRows: number;
+  /** The most bytes one execute_sales_query page may hold (RETAIL_MAX_RESULT_BYTES). */
+  readonly maxResultBytes?: number | undefined;
+  /** The highest planner cost an ad-hoc query may have (RETAIL_MAX_QUERY_COST). */
+  readonly maxQueryCost?: number | undefined;
 }
 
 const scopeSchema = z.object({
@@ -59,7 +71,7 @@ export function salesTools(options: SalesToolsOptions) {
   const { db, embeddings } = options;
   const scoped = <T>(ctx: ToolContext, role: 'retail_app' | 'retail_analyst', fn: (tx: Queryable) => Promise<T>) => {
     const scope = options.scopeOf(ctx);
-    return { scope, result: withStoreScope(db, scope, { role, statementTimeoutMs: options.statementTimeoutMs }, fn) };
+    return { scope, result: withStoreScope(db, scope, { role, statementTimeoutMs: options.statementTimeoutMs, analyst: options.analystDb }, fn) };
   };
   let vectorAvailable: Promise<boolean> | undefined;
 
@@ -145,20 +157,27 @@ export function salesTools(options: SalesToolsOptions) {
         if (error instanceof SqlRejectedError) throw new ToolError(error.message);
         throw error;
       }
-      const { scope, result } = scoped(ctx, 'retail_analyst', async (tx) => {
-        // A cursor pages the caller's query as written (its ORDER BY and LIMIT included) and reads one row past the page.
-        await tx.exec(`DECLARE sales_query NO SCROLL CURSOR FOR ${statement}\n`);
-        if (offset > 0) await tx.exec(`MOVE FORWARD ${offset} IN sales_query`);
-        return (await tx.query<Record<string, unknown>>(`FETCH FORWARD ${limit + 1} FROM sales_query`)).rows;
-      });
+      const bounds = {
+        offset,
+        rows: limit + 1, // one past the page, to tell whether there is more
+        maxBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+        maxCost: options.maxQueryCost ?? DEFAULT_MAX_QUERY_COST[db.kind],
+        timeoutMs: options.statementTimeoutMs,
+      };
+      // Extended protocol only, one statement each: EXPLAIN against the cost ceiling, then the page with its byte cap.
+      const { scope, result } = scoped(ctx, 'retail_analyst', (tx) => runBoundedQuery(tx, statement, bounds));
       let fetched: Record<string, unknown>[];
       try {
         fetched = await result;
       } catch (error) {
+        const bounded = boundsError(error, bounds);
+        if (bounded !== undefined) throw bounded;
         if (isDatabaseError(error)) throw new ToolError(`The query failed: ${error.message}`);
         throw error;
       }
       const rows = fetched.slice(0, limit).map(toJsonRow);
+      // The database capped the rows' size; their JSON repeats column names, so it is checked too.
+      if (jsonBytes(rows) > bounds.maxBytes) throw resultTooLarge(bounds.maxBytes);
       const hasMore = fetched.length > limit;
       return {
         columns: rows[0] ? Object.keys(rows[0]) : [],

@@ -174,12 +174,12 @@ export async function hasEmbeddingsTable(db: Queryable): Promise<boolean> {
 
 /**
  * Loads the data set in one transaction, one statement per table (json_populate_recordset), as the
- * owner with head-office scope so that the forced RLS policies admit every store's rows. Does
- * nothing when stores already exist. Returns whether it loaded.
+ * owner with a head-office scope token (the owner may mint one) so that the forced RLS policies
+ * admit every store's rows. Does nothing when stores already exist. Returns whether it loaded.
  */
 export async function loadSeedData(db: Database, data: SeedData): Promise<boolean> {
   return db.transaction(async (tx) => {
-    await tx.query("SELECT set_config('app.is_head_office', 'on', true)");
+    await tx.query("SELECT set_config('app.scope', retail.mint_scope(NULL, true, pg_backend_pid()), true)");
     const { rows } = await tx.query<{ present: boolean }>('SELECT EXISTS (SELECT 1 FROM retail.stores) AS present');
     if (rows[0]?.present) return false;
     for (const table of TABLE_ORDER) {

@@ -1,6 +1,8 @@
 import type { Logger } from '@slipway/mcp-runtime';
 import type { Database } from '@slipway/mcp-runtime/database';
 import type { Config } from '../config.js';
+import { serviceInfo } from '../service-info.js';
+import { analystLoginName, ensureAnalystLogin, openAnalystDatabase } from './analyst.js';
 import { azureOpenAiEmbeddings, localEmbeddings, managedIdentityTokenProvider, type EmbeddingProvider } from './embeddings.js';
 import { generateSeedData, loadSeedData, syncProductEmbeddings } from './seed.js';
 
@@ -36,4 +38,32 @@ export async function prepareRetailData(db: Database, config: Config, embeddings
   const started = performance.now();
   const embedded = await syncProductEmbeddings(db, embeddings);
   if (embedded > 0) logger?.info({ ms: Math.round(performance.now() - started), products: embedded, model: embeddings.model }, 'product embeddings computed');
+}
+
+/**
+ * Runs as the owner after the migrations (the migration step, or start-up on PGlite): the writes
+ * (sample data, embeddings) and, on PostgreSQL, the analyst login. The serving login only reads.
+ */
+export function afterRetailMigrations(config: Config, embeddings: EmbeddingProvider, logger?: Logger): (owner: Database) => Promise<void> {
+  return async (owner) => {
+    await prepareRetailData(owner, config, embeddings, logger);
+    if (owner.kind === 'postgres' && config.DATABASE_URL !== undefined) {
+      await ensureAnalystLogin(owner, config.DATABASE_URL, analystLoginName(serviceInfo.name));
+    }
+  };
+}
+
+/** The database options of the retail preset: its group role and its owner step. */
+export function retailDatabaseOptions(config: Config, embeddings: EmbeddingProvider, logger?: Logger) {
+  return { appRoles: ['retail_app'], afterMigrate: afterRetailMigrations(config, embeddings, logger) };
+}
+
+/**
+ * The pool callers' SQL runs on: on PostgreSQL the analyst login's own pool (the database alone
+ * confines it); on PGlite none, since its one session is always the bootstrap superuser (callers'
+ * SQL runs after SET LOCAL ROLE retail_analyst there).
+ */
+export async function openAnalyst(db: Database, config: Config, logger?: Logger): Promise<Database | undefined> {
+  if (db.kind !== 'postgres' || config.DATABASE_URL === undefined) return undefined;
+  return openAnalystDatabase(db, config.DATABASE_URL, logger);
 }
