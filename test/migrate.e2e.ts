@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { githubActionUpgrades } from '../packages/nx/src/versions.js';
 import { createWorkspace, npmIn, nx, packSlipway, packSlipwayAs } from '../tools/local-packages.js';
 import { startLocalRegistry, type LocalRegistry } from '../tools/local-registry.js';
 import { checkExampleCapabilities } from './support/mcp-checks.js';
@@ -101,7 +102,7 @@ describe('nx migrate @slipway/nx to the next release, then update', () => {
   it('runs the migrations, touching only what they own', () => {
     expect(readFileSync(join(service, 'compose.legacy.yaml'), 'utf8')).toBe(LEGACY_COMPOSE.replace("version: '3.8'\n", ''));
     expect(readFileSync(join(ws, '.github/workflows/nightly.yml'), 'utf8')).toBe(
-      LEGACY_WORKFLOW.replace('actions/upload-artifact@v3', 'actions/upload-artifact@v4'),
+      LEGACY_WORKFLOW.replace('actions/upload-artifact@v3', githubActionUpgrades.uploadArtifact),
     );
     const legacy = readFileSync(join(ws, 'apps/legacy-mcp/src/server.ts'), 'utf8');
     expect(legacy).toContain('@modelcontextprotocol/server');

@@ -75,7 +75,7 @@ describe('retail isolation on Debian PostgreSQL, with the SQL guard bypassed', (
     keyHex = (await owner.query<{ k: string }>("SELECT encode(inner_key, 'hex') AS k FROM retail_private.scope_keys")).rows[0]!.k;
     analystPassword = (await owner.query<{ password: string }>('SELECT password FROM retail_private.analyst_login')).rows[0]!.password;
     service = await openServiceDatabase(config, { migrationsDir: MIGRATIONS, appRoles: ['retail_app'] });
-    analyst = await openAnalystDatabase(service, url('sales_service'));
+    analyst = await openAnalystDatabase(service, url('sales_service'), { connectTimeoutMs: 5_000, queryTimeoutMs: 30_000 });
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { serveStdio, StdioServerTransport, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { Logger } from 'pino';
 import { baseConfigSchema } from './config.js';
-import type { ShutdownHook } from './http/service.js';
+import { runShutdownHooks, shutdownHooks, type ShutdownHook } from './shutdown-hooks.js';
 import { createLogger } from './logger.js';
 import { buildServerFactory, type Capabilities, type ServerInfo } from './server-factory.js';
 
@@ -48,7 +48,7 @@ export function runStdio(options: StdioServiceOptions): StdioServerHandle {
   const logger =
     options.logger ??
     createLogger({ name: options.info.name, level: process.env['LOG_LEVEL'] ?? 'info', destination: 'stderr' });
-  const hooks = options.onShutdown === undefined ? [] : Array.isArray(options.onShutdown) ? options.onShutdown : [options.onShutdown];
+  const hooks = shutdownHooks(options.onShutdown);
   const exitProcess = options.exitProcess ?? true;
   const timeoutMs = options.shutdownTimeoutMs ?? shutdownTimeoutFromEnv();
   const { factory } = buildServerFactory(options.info, options.capabilities, { logger });
@@ -65,13 +65,7 @@ export function runStdio(options: StdioServiceOptions): StdioServerHandle {
 
   async function shutdown(): Promise<void> {
     await handle.close();
-    for (const hook of hooks) {
-      try {
-        await hook();
-      } catch (error) {
-        logger.error({ err: error }, 'shutdown hook failed');
-      }
-    }
+    await runShutdownHooks(hooks, logger);
     if (exitProcess) {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);

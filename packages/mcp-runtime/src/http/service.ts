@@ -13,9 +13,10 @@ import { createMcpEndpoint } from './mcp-endpoint.js';
 import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
 import { requestIdFrom } from './request-id.js';
 import { sendJson } from './responses.js';
+import { runShutdownHooks, shutdownHooks, type ShutdownHook } from '../shutdown-hooks.js';
 import { resolveAllowlists } from './service-config.js';
 
-export type ShutdownHook = () => Promise<void> | void;
+export type { ShutdownHook } from '../shutdown-hooks.js';
 
 /** The config fields the HTTP service reads; any `baseConfigSchema.extend(...)` output fits. */
 export type HttpServiceConfig = Pick<
@@ -157,7 +158,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     onerror: (error) => logger.debug({ err: error }, 'mcp request rejected or failed'),
   });
   const readiness = options.readiness ?? {};
-  const hooks = options.onShutdown === undefined ? [] : Array.isArray(options.onShutdown) ? options.onShutdown : [options.onShutdown];
+  const hooks = shutdownHooks(options.onShutdown);
   let draining = false;
   // Responses not yet started when the drain begins must still say Connection: close.
   const inFlight = new Set<ServerResponse>();
@@ -282,13 +283,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     // The ops listener outlives the public drain: probes see 503 shutting_down, Prometheus a last scrape.
     if (ops !== undefined) await drainServer(ops.server, Math.min(OPS_DRAIN_MS, config.SHUTDOWN_TIMEOUT_MS));
     await mcp.close();
-    for (const hook of hooks) {
-      try {
-        await hook();
-      } catch (error) {
-        logger.error({ err: error }, 'shutdown hook failed');
-      }
-    }
+    await runShutdownHooks(hooks, logger);
     if (handleSignals) {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);

@@ -55,12 +55,17 @@ export async function ensureAnalystLogin(owner: Database, databaseUrl: string, u
  * on a socket runs every connection as its superuser), or a login that gained privileges, stops
  * the service rather than run callers' SQL with less than the database's own boundary.
  */
-export async function openAnalystDatabase(service: Database, databaseUrl: string, logger?: Logger): Promise<Database> {
+export async function openAnalystDatabase(
+  service: Database,
+  databaseUrl: string,
+  timeouts: { readonly connectTimeoutMs: number; readonly queryTimeoutMs: number },
+  logger?: Logger,
+): Promise<Database> {
   const login = (await service.query<{ username: string; password: string }>('SELECT username, password FROM retail_private.analyst_login')).rows[0];
   if (login === undefined) {
     throw new DatabaseSetupError('The analyst login is not on record: run `npm run migrate` with DATABASE_MIGRATION_URL set, which creates it', ['DATABASE_MIGRATION_URL']);
   }
-  const analyst = await openDatabase({ url: urlAs(databaseUrl, login.username, login.password), dataDir: '', ...(logger !== undefined && { logger }) });
+  const analyst = await openDatabase({ url: urlAs(databaseUrl, login.username, login.password), dataDir: '', ...timeouts, ...(logger !== undefined && { logger }) });
   const { rows } = await analyst.query<{ who: string; privileged: boolean }>(
     'SELECT session_user AS who, rolsuper OR rolbypassrls AS privileged FROM pg_roles WHERE rolname = session_user',
   );

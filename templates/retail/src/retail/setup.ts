@@ -65,5 +65,7 @@ export function retailDatabaseOptions(config: Config, embeddings: EmbeddingProvi
  */
 export async function openAnalyst(db: Database, config: Config, logger?: Logger): Promise<Database | undefined> {
   if (db.kind !== 'postgres' || config.DATABASE_URL === undefined) return undefined;
-  return openAnalystDatabase(db, config.DATABASE_URL, logger);
+  // The caller's SQL gets the same connect and query bounds as the service's own pool.
+  const timeouts = { connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS };
+  return openAnalystDatabase(db, config.DATABASE_URL, timeouts, logger);
 }
