@@ -18,6 +18,15 @@ import { startServiceProcess, type ServiceProcess } from './support/service-proc
 const TIMEOUT_MS = 2_000;
 const MAX_BYTES = 1024 * 1024;
 const HEALTHZ_BUDGET_MS = 100;
+/**
+ * A held event loop shows as a /healthz call as long as the query (seconds). These machines are shared,
+ * so one slow call is noise: the budget holds for the 95th percentile, and no call may come near the query's time.
+ */
+function expectHealthzAnswered(latencies: number[], label: string): void {
+  expect(latencies.length, label).toBeGreaterThan(0);
+  expect(percentile(latencies, 95), label).toBeLessThan(HEALTHZ_BUDGET_MS);
+  expect(Math.max(...latencies), label).toBeLessThan(TIMEOUT_MS / 4);
+}
 
 const HUGE_SERIES = 'SELECT count(*) FROM generate_series(1, 100000000000)';
 const REPEAT_100MB = "SELECT repeat('x', 50000000)";
@@ -89,11 +98,7 @@ describe('execute_sales_query bounds, end to end', () => {
     );
   }
 
-  /**
-   * `strictHealthz`: whether /healthz must stay under budget during the huge values too. PGlite
-   * runs on the event loop and folds repeat() while planning, so there it is measured, not asserted.
-   */
-  function boundsChecks(label: string, start: () => Promise<ServiceProcess>, options: { strictHealthz: boolean }) {
+  function boundsChecks(label: string, start: () => Promise<ServiceProcess>) {
     describe(label, () => {
       let proc: ServiceProcess;
       let client: Client;
@@ -115,7 +120,7 @@ describe('execute_sales_query bounds, end to end', () => {
         expect(result.isError).toBe(true);
         expect(text).toMatch(/too expensive to run: the planner estimates a cost of \d+, above the limit of \d+\. Narrow it/);
         expect(ms).toBeLessThan(TIMEOUT_MS);
-        expect(Math.max(...latencies)).toBeLessThan(HEALTHZ_BUDGET_MS);
+        expectHealthzAnswered(latencies, HUGE_SERIES);
         measurements.push(`${label}: generate_series(1, 1e11) refused in ${Math.round(ms)} ms; /healthz max ${percentile(latencies, 100)} ms, p99 ${percentile(latencies, 99)} ms (${latencies.length} calls)`);
       });
 
@@ -128,7 +133,7 @@ describe('execute_sales_query bounds, end to end', () => {
           // PostgreSQL may spend the whole timeout building 270 MB: then the timeout is the error.
           expect(text, sql).toMatch(new RegExp(`The result is larger than ${MAX_BYTES} bytes; select fewer columns or rows|ran longer than ${TIMEOUT_MS} ms`));
           expect(ms, sql).toBeLessThan(TIMEOUT_MS * 5);
-          if (options.strictHealthz) expect(Math.max(...latencies), sql).toBeLessThan(HEALTHZ_BUDGET_MS);
+          expectHealthzAnswered(latencies, sql);
           measurements.push(`${label}: ${sql} answered (${/larger than/.test(text) ? 'size' : 'timeout'} error) in ${Math.round(ms)} ms; /healthz max ${percentile(latencies, 100)} ms, p99 ${percentile(latencies, 99)} ms (${latencies.length} calls)`);
         }
         // The service is still whole: an analytics query over the seed data answers at once.
@@ -152,7 +157,7 @@ describe('execute_sales_query bounds, end to end', () => {
     });
   }
 
-  boundsChecks('on embedded PGlite', () => startSales({ PGLITE_DATA_DIR: join(work, 'pglite') }), { strictHealthz: false });
+  boundsChecks('on embedded PGlite', () => startSales({ PGLITE_DATA_DIR: join(work, 'pglite') }));
 
   boundsChecks(
     'on PostgreSQL',
@@ -161,8 +166,30 @@ describe('execute_sales_query bounds, end to end', () => {
       // As in production: the serving login, and the owner only to migrate (it creates the logins).
       return startSales({ DATABASE_URL: loginUrl('sales_app'), DATABASE_MIGRATION_URL: postgres.url });
     },
-    { strictHealthz: true },
   );
+
+  it('stops a runaway query on PGlite at the timeout (its worker is restarted), and /healthz keeps answering', async () => {
+    // No cost ceiling, so the query runs: PGlite ignores statement_timeout, the runtime's worker timeout stops it.
+    const proc = await startSales({ PGLITE_DATA_DIR: join(work, 'pglite'), RETAIL_MAX_QUERY_COST: String(Number.MAX_SAFE_INTEGER) });
+    const client = await connectWithToken(proc.url, await issuer.sign({ store_id: '1' }));
+    try {
+      const healthz = watchHealthz(proc.url);
+      const { result, ms, text } = await callSql(client, HUGE_SERIES);
+      const latencies = await healthz.stop();
+      expect(result.isError).toBe(true);
+      expect(text).toMatch(new RegExp(`ran longer than ${TIMEOUT_MS} ms`));
+      expect(ms).toBeLessThan(TIMEOUT_MS + 3_000);
+      expectHealthzAnswered(latencies, HUGE_SERIES);
+      // The restarted database answers, with the seed data intact.
+      const after = await callSql(client, 'SELECT count(*) AS n FROM orders');
+      expect(after.result.isError, after.text).toBeFalsy();
+      expect(Number((after.result.structuredContent as { rows: Array<{ n: unknown }> }).rows[0]!.n)).toBeGreaterThan(0);
+      measurements.push(`PGlite, no cost ceiling: generate_series(1, 1e11) stopped in ${Math.round(ms)} ms; /healthz p95 ${percentile(latencies, 95)} ms, max ${percentile(latencies, 100)} ms`);
+    } finally {
+      await client.close();
+      expect(await proc.stop('SIGTERM')).toBe(0);
+    }
+  });
 
   it('stops a query past the statement timeout on PostgreSQL with a clear error, and /healthz keeps answering', async () => {
     // The cost ceiling at its highest, so the query runs and the timeout is what stops it.
@@ -175,7 +202,7 @@ describe('execute_sales_query bounds, end to end', () => {
       expect(result.isError).toBe(true);
       expect(text).toMatch(new RegExp(`ran longer than ${TIMEOUT_MS} ms`));
       expect(ms).toBeLessThan(TIMEOUT_MS + 3_000);
-      expect(Math.max(...latencies)).toBeLessThan(HEALTHZ_BUDGET_MS);
+      expectHealthzAnswered(latencies, HUGE_SERIES);
       measurements.push(`PostgreSQL, no cost ceiling: generate_series(1, 1e11) stopped in ${Math.round(ms)} ms; /healthz max ${percentile(latencies, 100)} ms`);
     } finally {
       await client.close();

@@ -4,7 +4,7 @@ import { createCapabilities } from './capabilities/index.js';
 import { configSchema, requireAuth } from './config.js';
 import { openDatabase } from './database.js';
 import { scopeFromAuthInfo } from './retail/scope.js';
-import { embeddingProviderFrom, openAnalyst, retailDatabaseOptions } from './retail/setup.js';
+import { embeddingProviderFrom, openAnalyst, retailDatabaseOptions, servingDatabaseConfig } from './retail/setup.js';
 import { serviceInfo } from './service-info.js';
 
 // Streamable HTTP at /mcp behind OAuth bearer tokens, with /healthz, /readyz, /metrics and the
@@ -14,8 +14,8 @@ const auth = requireAuth(config);
 const logger = createLogger({ name: serviceInfo.name, level: config.LOG_LEVEL });
 const embeddings = embeddingProviderFrom(config);
 // A privileged DATABASE_URL or unapplied migrations stop the process with one line naming the fix.
-const db = await openDatabase(config, logger, retailDatabaseOptions(config, embeddings, logger)).catch(exitOnDatabaseError);
-const analystDb = await openAnalyst(db, config, logger).catch(exitOnDatabaseError);
+const db = await openDatabase(servingDatabaseConfig(config), logger, retailDatabaseOptions(config, embeddings, logger)).catch(exitOnDatabaseError);
+const analystDb = await openAnalyst(db, servingDatabaseConfig(config), logger).catch(exitOnDatabaseError);
 if (db.kind === 'pglite') {
   logger.warn(
     'callers\u2019 SQL shares the service\u2019s database session (PGlite): row-level security and scope tokens hold, but only the SQL guard stops RESET ROLE; serve untrusted tenants over HTTP with DATABASE_URL (PostgreSQL)',

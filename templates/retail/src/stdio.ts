@@ -4,7 +4,7 @@ import { createCapabilities } from './capabilities/index.js';
 import { configSchema } from './config.js';
 import { openDatabase } from './database.js';
 import type { StoreScope } from './retail/scope.js';
-import { embeddingProviderFrom, openAnalyst, retailDatabaseOptions } from './retail/setup.js';
+import { embeddingProviderFrom, openAnalyst, retailDatabaseOptions, servingDatabaseConfig } from './retail/setup.js';
 import { serviceInfo } from './service-info.js';
 
 // MCP over stdio, for a local client the operator starts. There is no token on stdio, so the
@@ -19,8 +19,8 @@ const scope: StoreScope = config.STDIO_HEAD_OFFICE ? { kind: 'head-office' } : {
 const logger = createLogger({ name: serviceInfo.name, level: config.LOG_LEVEL, destination: 'stderr' });
 const embeddings = embeddingProviderFrom(config);
 // A privileged DATABASE_URL or unapplied migrations stop the process with one line naming the fix.
-const db = await openDatabase(config, logger, retailDatabaseOptions(config, embeddings, logger)).catch(exitOnDatabaseError);
-const analystDb = await openAnalyst(db, config, logger).catch(exitOnDatabaseError);
+const db = await openDatabase(servingDatabaseConfig(config), logger, retailDatabaseOptions(config, embeddings, logger)).catch(exitOnDatabaseError);
+const analystDb = await openAnalyst(db, servingDatabaseConfig(config), logger).catch(exitOnDatabaseError);
 
 await runStdio({
   info: serviceInfo,

@@ -9,6 +9,14 @@ export class DatabaseUnavailableError extends Error {
   override readonly name = 'DatabaseUnavailableError';
 }
 
+/**
+ * A query the runtime stopped at its timeout (PGlite, which ignores statement_timeout): SQLSTATE
+ * 57014, as PostgreSQL reports its own statement_timeout, so callers that tell a timeout apart see one.
+ */
+export class DatabaseTimeoutError extends DatabaseUnavailableError {
+  readonly code = '57014';
+}
+
 // Socket and DNS failures (Node's error codes) on the way to the server.
 const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',

@@ -8,6 +8,7 @@ import { DatabaseSetupError } from './errors.js';
 import { DatabaseUnavailableError, describeError, errorForLog, isDatabaseUnavailable, isStorageFault } from './faults.js';
 import { preparePgliteDir, pgliteDirError } from './pglite-dir.js';
 import { lockPgliteDir } from './pglite-lock.js';
+import { startPgliteThread, type PgliteThread } from './pglite-thread.js';
 import type { Database, DatabaseExtension, Queryable, QueryResult } from './types.js';
 
 export interface OpenDatabaseOptions {
@@ -28,8 +29,11 @@ export interface OpenDatabaseOptions {
   /** PostgreSQL: time to open a connection (and to wait for a pooled one). Default 5000 ms. */
   connectTimeoutMs?: number;
   /**
-   * PostgreSQL: time a query may take, enforced by the client (an unresponsive server too) and the
-   * server (statement_timeout). 0: none (the migration step). Default 30000 ms.
+   * Time a query may take; 0: none (the migration step). Default 30000 ms. PostgreSQL: enforced by
+   * the client (an unresponsive server too) and the server (statement_timeout). PGlite (which runs
+   * in a worker thread): the worker is terminated and restarted from the data directory, the query
+   * and any transaction it was in rejected with DatabaseTimeoutError; `memory://` cannot restart
+   * and fails closed (every later call rejects, as after a storage fault).
    */
   queryTimeoutMs?: number;
   /** The variable that holds `url`, named in start-up errors. Default DATABASE_URL. */
@@ -127,12 +131,14 @@ export function wrapPglite(pg: PgliteHandle, onStorageFault: (error: unknown) =>
   };
 }
 
+// The worker behind each PGlite Database, for servePglite.
+const threads = new WeakMap<Database, PgliteThread>();
+
 async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const extensions = await pgliteExtensions(options.extensions);
   const inMemory = options.dataDir === MEMORY || options.dataDir === '';
   const dir = inMemory ? undefined : await preparePgliteDir(options.dataDir);
-  // Taken before PGlite touches the directory: a second process on it would lose one's writes.
+  // Taken before PGlite touches the directory, by this process (not the worker, which a timeout
+  // replaces): a second process on it would lose one's writes.
   const lock = dir === undefined ? undefined : await lockPgliteDir(dir, options.dataDir);
   try {
     // PG_VERSION is what initdb writes first: without it the directory holds no database yet.
@@ -142,9 +148,15 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
       options.template !== undefined &&
       !(await exists(join(dir, 'PG_VERSION'))) &&
       (await exists(options.template instanceof URL ? fileURLToPath(options.template) : options.template));
-    const loadDataDir = fromTemplate ? new Blob([await readFile(options.template!)]) : undefined;
+    const template = fromTemplate ? new Uint8Array(await readFile(options.template!)) : undefined;
     const started = performance.now();
-    const pg = await PGlite.create(dir ?? MEMORY, { extensions, ...(loadDataDir && { loadDataDir }) }).catch((error: unknown) => {
+    const thread = await startPgliteThread({
+      dataDir: dir ?? MEMORY,
+      extensions: options.extensions ?? [],
+      queryTimeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+      ...(template && { template }),
+      ...(options.logger !== undefined && { logger: options.logger }),
+    }).catch((error: unknown) => {
       if (dir === undefined) throw error;
       throw pgliteDirError(options.dataDir, `could not be opened as a PGlite database (${describeError(error)})`);
     });
@@ -154,11 +166,29 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
     );
     const onStorageFault =
       options.onStorageFault ?? ((error: unknown) => options.logger?.error({ err: errorForLog(error), dataDir: dir }, 'PGlite storage error: the database is unusable'));
-    return wrapPglite(pg, onStorageFault, async () => lock?.release());
+    // The worker stops before the lock goes: nothing may write the directory once another process can take it.
+    const db = wrapPglite(thread, onStorageFault, async () => {
+      await thread.terminate();
+      await lock?.release();
+    });
+    threads.set(db, thread);
+    return db;
   } catch (error) {
     await lock?.release();
     throw error;
   }
+}
+
+/**
+ * PGlite, from migrations to serving: runs `session` (SET ROLE) now and in every worker a timeout
+ * restarts, then bounds each query by `queryTimeoutMs` (0: none), as the serving login's
+ * DATABASE_QUERY_TIMEOUT_MS on PostgreSQL.
+ */
+export async function servePglite(db: Database, session: readonly string[], queryTimeoutMs: number): Promise<void> {
+  const thread = threads.get(db);
+  if (thread === undefined) throw new TypeError('servePglite: not a PGlite database from openDatabase');
+  for (const sql of session) await thread.setSession(sql);
+  thread.setQueryTimeout(queryTimeoutMs);
 }
 
 const URL_HINT = 'check the host, port and network, and that the server is running';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { DatabaseSetupError } from './errors.js';
 import { describeError, errorForLog } from './faults.js';
 import { migrate, pendingMigrations, type MigrationResult } from './migrate.js';
-import { openDatabase, type OpenDatabaseOptions } from './open.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, openDatabase, servePglite, type OpenDatabaseOptions } from './open.js';
 import { assertLeastPrivilege, currentRole, ensureRole, grantServingLogin, loginFromUrl, type Login, type LoginContext } from './roles.js';
 import type { Database, DatabaseExtension } from './types.js';
 
@@ -84,6 +84,8 @@ function pgliteOptions(config: ServiceDatabaseConfig, options: ServiceDatabaseOp
     ...(options.pgliteTemplate !== undefined && { template: options.pgliteTemplate }),
     ...(options.extensions !== undefined && { extensions: options.extensions }),
     ...(options.logger !== undefined && { logger: options.logger }),
+    // Migrations and seeding run as the owner, unbounded as on PostgreSQL; servePglite sets the timeout.
+    queryTimeoutMs: 0,
     onStorageFault: options.onStorageFault ?? exitOnStorageFault(config.PGLITE_DATA_DIR, options.logger),
   };
 }
@@ -197,8 +199,9 @@ async function openPgliteService(config: ServiceDatabaseConfig, options: Service
   const db = await openDatabase(pgliteOptions(config, options));
   try {
     await migrateAsOwner(db, { name: PGLITE_SERVING_ROLE }, PGLITE_CONTEXT, options);
-    // SET ROLE rather than reopening with PGlite's `username` (which keeps session_user the superuser too).
-    await db.exec(`SET ROLE ${PGLITE_SERVING_ROLE}`);
+    // SET ROLE rather than reopening with PGlite's `username` (which keeps session_user the superuser too);
+    // a worker restarted after a query timeout gets it again.
+    await servePglite(db, [`SET ROLE ${PGLITE_SERVING_ROLE}`], config.DATABASE_QUERY_TIMEOUT_MS ?? DEFAULT_QUERY_TIMEOUT_MS);
     await assertLeastPrivilege(db, await currentRole(db), PGLITE_CONTEXT);
   } catch (error) {
     await db.close().catch(() => undefined);

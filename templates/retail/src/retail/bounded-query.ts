@@ -17,10 +17,11 @@ export interface QueryBounds {
 /** RETAIL_MAX_RESULT_BYTES: 1 MiB, ample for a page of 500 analytics rows. */
 export const DEFAULT_MAX_RESULT_BYTES = 1024 * 1024;
 /**
- * RETAIL_MAX_QUERY_COST when unset. PGlite runs a query on the event loop and cannot stop it, so its
- * ceiling is what one query may block: measured there, cost 5000 is 0.1-0.15 s (a 400 000-row
- * generate_series), and analytics over the sample data cost 100-650. PostgreSQL has
- * statement_timeout, so its ceiling only refuses the hopeless early.
+ * RETAIL_MAX_QUERY_COST when unset. PGlite ignores statement_timeout: the runtime stops a query past
+ * its timeout by restarting PGlite's worker, which every caller waits out (0.6-1.6 s), so a low ceiling
+ * refuses what would end that way before it starts: measured there, cost 5000 is 0.1-0.15 s (a
+ * 400 000-row generate_series), and analytics over the sample data cost 100-650. PostgreSQL cancels
+ * just the statement, so its ceiling only refuses the hopeless early.
  */
 export const DEFAULT_MAX_QUERY_COST = { pglite: 5_000, postgres: 10_000_000 } as const;
 
@@ -65,8 +66,8 @@ export async function planCost(tx: Queryable, sql: string, params: unknown[]): P
 /**
  * Runs a guard-checked SELECT within `bounds`, in the caller's (read-only, store-scoped)
  * transaction: refused before it starts when the planner expects it to cost more than
- * `maxCost` (PGlite has no statement_timeout and runs on the event loop, so the plan is its only
- * limit), stopped by the database when its page grows past `maxBytes`.
+ * `maxCost`, stopped by the database when its page grows past `maxBytes`, and past its timeout
+ * by statement_timeout (PostgreSQL) or the runtime's worker timeout (PGlite).
  */
 export async function runBoundedQuery(tx: Queryable, statement: string, bounds: QueryBounds): Promise<Record<string, unknown>[]> {
   const sql = boundedStatement(statement);

@@ -59,6 +59,16 @@ export function retailDatabaseOptions(config: Config, embeddings: EmbeddingProvi
 }
 
 /**
+ * The configuration the serving pools open with: no query outlives the sales-query timeout by more
+ * than a second. On PostgreSQL the statement timeout fires first, with its own message; on PGlite,
+ * which ignores statement_timeout, the runtime's query timeout is what stops a runaway query (its
+ * worker is stopped and restarted), so this is the bound there.
+ */
+export function servingDatabaseConfig(config: Config): Config {
+  return { ...config, DATABASE_QUERY_TIMEOUT_MS: Math.min(config.DATABASE_QUERY_TIMEOUT_MS, config.RETAIL_STATEMENT_TIMEOUT_MS + 1_000) };
+}
+
+/**
  * The pool callers' SQL runs on: on PostgreSQL the analyst login's own pool (the database alone
  * confines it); on PGlite none, since its one session is always the bootstrap superuser (callers'
  * SQL runs after SET LOCAL ROLE retail_analyst there).
