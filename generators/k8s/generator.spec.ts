@@ -3,8 +3,8 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parseAllDocuments } from 'yaml';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
-import { validateFiles } from '../../tools/validators/index.js';
-import { kubernetesValidator, renderKustomizations } from '../../tools/validators/kubernetes.js';
+import { validateFiles } from '../../packages/validate/src/index.js';
+import { kubernetesValidator, renderKustomizations } from '../../packages/validate/src/kubernetes.js';
 import generator from './generator.js';
 import type { K8sSchema } from './schema.js';
 import { treeFiles as snapshotTree } from '../../packages/nx/src/testing-support.js';
@@ -271,6 +271,8 @@ describe('k8s', () => {
       [{ project: 'nope' }, /--project: there is no project named "nope"/],
       [{ progressiveDelivery: 'linear' as never }, /--progressiveDelivery: must be one of none, canary, blue-green/],
       [{ namespace: 'Shop_NS' }, /--namespace: must be a Kubernetes namespace name/],
+      ...['1', '1e5', '0x1f', 'true', 'no', 'null'].map((ns): [Partial<K8sSchema>, RegExp] => [{ namespace: ns }, /--namespace: must not be a word YAML reads as a boolean, null or number/]),
+      [{ monitoringNamespace: '123' }, /--monitoringNamespace: must not be a word YAML reads/],
       [{ image: 'myregistry.azurecr.io/orders:1.0' }, /--image: must not carry a tag or digest/],
       [{ image: 'My Registry/orders' }, /--image: must be an image repository/],
       [{ replicas: 0 }, /--replicas: must be at least 1/],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isYamlSpecial } from '../../packages/nx/src/names.js';
 import { portOption, databaseOverrideOption } from '../../packages/nx/src/deploy-options.js';
 import { isCidr, isEverywhere } from './lib/cidr.js';
 
@@ -12,6 +13,9 @@ const dnsLabel = (example: string) =>
     .trim()
     .refine((value) => value.length <= 63 && DNS_LABEL.test(value), {
       message: `must be a Kubernetes namespace name (DNS-1123 label: lowercase letters, digits and "-", at most 63 characters), e.g. ${example}`,
+    })
+    .refine((value) => !isYamlSpecial(value), {
+      message: `must not be a word YAML reads as a boolean, null or number (it lands unquoted in labels), e.g. ${example}`,
     });
 
 // registry[:port]/path without a tag or digest: overlays own the tag.

@@ -3,6 +3,8 @@
  * DNS-1123 label and an Azure Container Apps name. The tightest rule of each wins; each broken
  * rule is reported with the system that imposes it, so the user knows why.
  */
+import { parse as parseYaml } from 'yaml';
+
 export interface NameRule {
   readonly test: (name: string) => boolean;
   readonly message: string;
@@ -11,16 +13,14 @@ export interface NameRule {
 const AZURE_CONTAINER_APP_MAX = 32;
 
 /**
- * Plain YAML scalars that YAML 1.2 (core schema) or YAML 1.1 reads as a boolean, null or number,
- * limited to what the other rules allow. The name lands unquoted in manifests (Kubernetes labels,
- * Compose environment), so `no` becomes `false` (kubectl: "cannot unmarshal bool") and `null`
- * unsets POSTGRES_DB. `e5`/`e-5` are floats in the `yaml` package's 1.1 schema.
+ * Whether YAML would read the value, unquoted, as something other than a string: a boolean, null or
+ * number under YAML 1.2 (core schema) or YAML 1.1 (`no`, `on`, `y`, `0x1f`, `1e5`, `e5`...). Names and
+ * namespaces land unquoted in manifests (Kubernetes labels, Compose environment), so `no` becomes
+ * `false` (kubectl: "cannot unmarshal bool") and `null` unsets POSTGRES_DB. Asked of the YAML parser
+ * itself, so no list of words can fall behind it.
  */
-const YAML_NON_STRING = /^(?:null|true|false|y|yes|n|no|on|off|e-?[0-9]+)$/;
-
-/** Whether YAML would read the name, unquoted, as something other than a string. */
-export function isYamlSpecial(name: string): boolean {
-  return YAML_NON_STRING.test(name);
+export function isYamlSpecial(value: string): boolean {
+  return (['1.2', '1.1'] as const).some((version) => typeof parseYaml(value, { version }) !== 'string');
 }
 
 export const serviceNameRules: readonly NameRule[] = [
