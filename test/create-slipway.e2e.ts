@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nx, packSlipway, repoRoot } from '../tools/local-packages.js';
+import { nx, packSlipway, repoRoot, tarballs } from '../tools/local-packages.js';
 import { startLocalRegistry, type LocalRegistry } from '../tools/local-registry.js';
 import { run } from './support/run.js';
 
@@ -27,8 +27,7 @@ describe('create-slipway acme --yes --service orders, end to end', () => {
       execFileSync('npm', ['pack', '--json', '--pack-destination', packs, '-w', 'create-slipway'], { cwd: repoRoot, encoding: 'utf8' }),
     ) as Array<{ filename: string }>;
     registry = await startLocalRegistry(join(work, 'registry'));
-    registry.publish(packed.runtime);
-    registry.publish(packed.plugin);
+    for (const tarball of tarballs(packed)) registry.publish(tarball);
 
     // As a user runs it from a tarball: `npx --package=<tarball> create-slipway`, the @slipway scope from the registry.
     mkdirSync(projects, { recursive: true });

@@ -3,8 +3,8 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { describe, expect, it } from 'vitest';
 import generator from '../generators/new-mcp-service/generator.js';
 import type { NewMcpServiceSchema } from '../generators/new-mcp-service/schema.js';
-import { validateFiles } from '../tools/validators/index.js';
-import { layerOfGenerator, validateRecordedGenerations } from '../tools/validators/recorded.js';
+import { validateFiles } from '../packages/validate/src/index.js';
+import { layerOfGenerator, validateRecordedGenerations } from '../packages/validate/src/recorded.js';
 
 function projectFiles(tree: Tree, root: string): Map<string, string> {
   const files = new Map<string, string>();

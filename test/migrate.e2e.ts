@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubActionUpgrades } from '../packages/nx/src/versions.js';
-import { createWorkspace, npmIn, nx, packSlipway, packSlipwayAs } from '../tools/local-packages.js';
+import { createWorkspace, npmIn, nx, packSlipway, packSlipwayAs, tarballs } from '../tools/local-packages.js';
 import { startLocalRegistry, type LocalRegistry } from '../tools/local-registry.js';
 import { checkExampleCapabilities } from './support/mcp-checks.js';
 import { freePort } from './support/ports.js';
@@ -57,7 +57,7 @@ describe('nx migrate @slipway/nx to the next release, then update', () => {
     const current = packSlipway(join(work, 'packs'));
     const next = packSlipwayAs(join(work, 'packs'), NEXT);
     registry = await startLocalRegistry(join(work, 'registry'));
-    for (const tarball of [current.runtime, current.plugin, next.runtime, next.plugin]) registry.publish(tarball);
+    for (const tarball of [...tarballs(current), ...tarballs(next)]) registry.publish(tarball);
     createWorkspace(ws, registry.scopeLine, current.version);
     nx(ws, ['g', '@slipway/nx:new-mcp-service', 'orders', '--no-interactive']);
 

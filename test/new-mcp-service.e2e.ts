@@ -62,18 +62,20 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
     expect(status).toBe('');
   });
 
-  it('runs every deployment generator from the packed plugin, and the result passes the validators', async () => {
+  it('runs every deployment generator from the packed plugin, and the result passes the installed validators (nx run orders:validate)', async () => {
     for (const target of ['k8s', 'azure', 'github-actions', 'azure-pipelines']) {
       nx(workspace, ['g', `@slipway/nx:${target}`, 'orders', '--no-interactive']);
     }
     const answers = JSON.parse(readFileSync(join(service, '.slipway-answers.json'), 'utf8'));
     expect(Object.keys(answers.records)).toHaveLength(7);
-    const validate = await run(process.execPath, [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(repoRoot, 'tools/validate.ts'), workspace], {
-      cwd: repoRoot,
-      allowFailure: true,
-    });
+    // The installed @slipway/validate (pinned by init), as a user runs it: the inferred target in CI mode…
+    nx(workspace, ['run', 'orders:validate', '-c', 'ci']);
+    // …and its CLI's JSON report: all seven generations checked, no problem, no check skipped.
+    const validate = await run(join(workspace, 'node_modules/.bin/slipway-validate'), ['.', 'orders', '--json', '--require-tools'], { cwd: workspace, allowFailure: true });
     expect(validate.code, validate.stdout + validate.stderr).toBe(0);
-    expect(validate.stdout.match(/^ok /gm)).toHaveLength(7);
+    const report = JSON.parse(validate.stdout) as { ok: boolean; checked: unknown[]; problems: unknown[]; skipped: unknown[] };
+    expect(report).toMatchObject({ ok: true, problems: [], skipped: [] });
+    expect(report.checked).toHaveLength(7);
   });
 
   it('infers a drift check that passes on the untouched service and fails in CI on an edit', () => {

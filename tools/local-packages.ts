@@ -16,15 +16,21 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 export interface PackedSlipway {
   readonly plugin: string;
   readonly runtime: string;
+  readonly validate: string;
   readonly version: string;
 }
 
-/** `npm pack` of both packages (built beforehand by `npm run build`). */
+/** Every packed tarball, in the order a registry needs them published. */
+export function tarballs(packed: PackedSlipway): string[] {
+  return [packed.runtime, packed.plugin, packed.validate];
+}
+
+/** `npm pack` of the packages (built beforehand by `npm run build`). */
 export function packSlipway(destination: string): PackedSlipway {
   mkdirSync(destination, { recursive: true });
   const out = execFileSync(
     npm,
-    ['pack', '--json', '--pack-destination', destination, '-w', '@slipway/nx', '-w', '@slipway/mcp-runtime'],
+    ['pack', '--json', '--pack-destination', destination, '-w', '@slipway/nx', '-w', '@slipway/mcp-runtime', '-w', '@slipway/validate'],
     { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const packs = JSON.parse(out) as Array<{ name: string; filename: string }>;
@@ -34,7 +40,7 @@ export function packSlipway(destination: string): PackedSlipway {
     return join(destination, pack.filename);
   };
   const version = (JSON.parse(readFileSync(join(repoRoot, 'packages/nx/package.json'), 'utf8')) as { version: string }).version;
-  return { plugin: file('@slipway/nx'), runtime: file('@slipway/mcp-runtime'), version };
+  return { plugin: file('@slipway/nx'), runtime: file('@slipway/mcp-runtime'), validate: file('@slipway/validate'), version };
 }
 
 /**
@@ -48,16 +54,19 @@ export function packSlipwayAs(destination: string, version: string): PackedSlipw
   for (const [dir, files] of [
     ['packages/nx', ['package.json', 'generators.json', 'migrations.json', 'dist']],
     ['packages/mcp-runtime', ['package.json', 'dist']],
+    ['packages/validate', ['package.json', 'dist']],
   ] as const) {
     const target = join(staging, dir);
     for (const file of files) cpSync(join(repoRoot, dir, file), join(target, file), { recursive: true });
-    const manifest = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as { name: string; version: string };
+    const manifest = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as { name: string; version: string; dependencies?: Record<string, string> };
     manifest.version = version;
+    // @slipway/validate pins the plugin it reads answers with: the same release.
+    if (manifest.dependencies?.['@slipway/nx']) manifest.dependencies['@slipway/nx'] = version;
     writeFileSync(join(target, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const out = execFileSync(npm, ['pack', '--json', '--pack-destination', destination], { cwd: target, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     packed[manifest.name] = join(destination, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
   }
-  return { plugin: packed['@slipway/nx']!, runtime: packed['@slipway/mcp-runtime']!, version };
+  return { plugin: packed['@slipway/nx']!, runtime: packed['@slipway/mcp-runtime']!, validate: packed['@slipway/validate']!, version };
 }
 
 function repoDevVersion(name: string): string {
@@ -112,8 +121,7 @@ export async function setUpSlipwayWorkspace(workDir: string): Promise<SlipwayWor
   const packed = packSlipway(join(workDir, 'packs'));
   const registry = await startLocalRegistry(join(workDir, 'registry'));
   try {
-    registry.publish(packed.runtime);
-    registry.publish(packed.plugin);
+    for (const tarball of tarballs(packed)) registry.publish(tarball);
     const dir = join(workDir, 'workspace');
     createWorkspace(dir, registry.scopeLine, packed.version);
     return { dir, registry, version: packed.version };

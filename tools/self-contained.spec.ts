@@ -12,7 +12,7 @@ describe('the repository stands alone', () => {
     const files = execFileSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' })
       .split('\0')
       .filter((f) => /\.(ts|mts|js|mjs|json|ejs|sh|ya?ml)$/.test(f) || f === '.ci/run')
-      .filter((f) => !f.startsWith('tools/validators/schemas/vendor/') && f !== 'package-lock.json');
+      .filter((f) => !f.startsWith('packages/validate/src/schemas/vendor/') && f !== 'package-lock.json');
     const offenders: string[] = [];
     for (const file of files) {
       const lines = readFileSync(join(repoRoot, file), 'utf8').split('\n');

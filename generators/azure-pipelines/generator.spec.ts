@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
 import { ciImages, ciTools, containerImages, defaultNodeLine, imageReference } from '../../packages/nx/src/versions.js';
 import dockerGenerator from '../docker/generator.js';
-import { validateFiles } from '../../tools/validators/index.js';
+import { validateFiles } from '../../packages/validate/src/index.js';
 import githubActionsGenerator from '../github-actions/generator.js';
 import type { NewMcpServiceSchema } from '../new-mcp-service/schema.js';
 import generator from './generator.js';
@@ -86,6 +86,8 @@ describe('azure-pipelines', () => {
       expect(scripts).toEqual([
         'npm ci',
         'npx nx run-many -t lint typecheck build --projects=orders',
+        'sudo apt-get update && sudo apt-get install -y --no-install-recommends shellcheck yamllint docker-compose',
+        'npx nx run orders:validate -c ci',
         'npm run migrate --workspace=orders --if-present',
         'npm run test --workspace=orders -- --reporter=default --reporter=junit --outputFile.junit=reports/junit.xml',
       ]);

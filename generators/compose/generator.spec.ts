@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
 import { containerImages, imageReference } from '../../packages/nx/src/versions.js';
-import { validateFiles } from '../../tools/validators/index.js';
+import { validateFiles } from '../../packages/validate/src/index.js';
 import generator from './generator.js';
 import type { ComposeSchema } from './schema.js';
 import { treeFiles as snapshotTree } from '../../packages/nx/src/testing-support.js';

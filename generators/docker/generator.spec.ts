@@ -3,7 +3,7 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
 import { imageReference, nodeBaseImages } from '../../packages/nx/src/versions.js';
-import { validateFiles } from '../../tools/validators/index.js';
+import { validateFiles } from '../../packages/validate/src/index.js';
 import generator from './generator.js';
 import type { DockerSchema } from './schema.js';
 import { treeFiles as snapshotTree } from '../../packages/nx/src/testing-support.js';

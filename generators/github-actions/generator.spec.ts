@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
 import { ciTools, containerImages, defaultNodeLine, githubActions, imageReference } from '../../packages/nx/src/versions.js';
-import { validateFiles } from '../../tools/validators/index.js';
+import { validateFiles } from '../../packages/validate/src/index.js';
 import type { NewMcpServiceSchema } from '../new-mcp-service/schema.js';
 import generator from './generator.js';
 import type { GithubActionsSchema } from './schema.js';

@@ -11,10 +11,11 @@ describe('init (nx add @slipway/nx)', () => {
     tree = createTreeWithEmptyWorkspace();
   });
 
-  it('pins the plugin, makes services/* a workspace folder and ignores local data', async () => {
+  it('pins the plugin and its validators, makes services/* a workspace folder and ignores local data', async () => {
     await generator(tree, { skipInstall: true });
     const pkg = readJson(tree, 'package.json');
     expect(pkg.devDependencies['@slipway/nx']).toBe(versions['@slipway/nx']);
+    expect(pkg.devDependencies['@slipway/validate']).toBe(versions['@slipway/validate']);
     expect(pkg.workspaces).toEqual(['services/*']);
     expect(tree.read('.gitignore', 'utf-8')).toContain('.data/');
     expect(readJson(tree, 'nx.json').plugins).toContainEqual({ plugin: '@slipway/nx/plugin', options: {} });

@@ -46,6 +46,8 @@ export function templateVariables(tree: Tree, { options, target, delivery }: Azu
     buildCommand: target.inWorkspace
       ? `npx nx run-many -t lint typecheck build --projects=${target.project}`
       : 'npm run lint --if-present && npm run build',
+    // Slipway's validators on the managed files (nx run <project>:validate, inferred by the plugin); CI fails on a missing tool.
+    validateCommand: target.inWorkspace ? `npx nx run ${target.project}:validate -c ci` : '',
     hasTests: test !== undefined,
     // --if-present: a project without a migrate script has nothing to migrate.
     migrateCommand: target.inWorkspace ? `npm run migrate --workspace=${target.packageName} --if-present` : 'npm run migrate --if-present',

@@ -25,4 +25,10 @@ describe('versions map', () => {
     const runtime = JSON.parse(readFileSync(join(repoRoot, 'packages/mcp-runtime/package.json'), 'utf8')) as { version: string };
     expect(versions['@slipway/mcp-runtime']).toBe(runtime.version);
   });
+
+  it('init pins @slipway/validate at its published version, and it pins this plugin', () => {
+    const validate = JSON.parse(readFileSync(join(repoRoot, 'packages/validate/package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+    expect(versions['@slipway/validate']).toBe(validate.version);
+    expect(validate.dependencies['@slipway/nx']).toBe(versions['@slipway/nx']);
+  });
 });

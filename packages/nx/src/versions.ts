@@ -7,6 +7,8 @@ import { slipwayVersion } from './package-paths.js';
 export const versions = {
   '@slipway/mcp-runtime': slipwayVersion,
   '@slipway/nx': slipwayVersion,
+  // The validators behind the inferred `validate` target (slipway-validate); released with the plugin.
+  '@slipway/validate': slipwayVersion,
   // The Nx a new workspace gets (create-slipway): the one this repo builds and tests with.
   nx: '24.0.6',
   '@modelcontextprotocol/server': '2.4.0',
@@ -132,8 +134,8 @@ export function imageReference(image: PinnedImage): string {
 
 /**
  * Azure Resource Manager API versions the azure generator writes into Bicep. Each (but Microsoft.Network,
- * which is not vendored) has a schema in tools/validators/schemas/vendor/arm (see its PROVENANCE.md), which
- * tools/validators/bicep.ts checks resource bodies against; bump a version only to one that has a schema.
+ * which is not vendored) has a schema in packages/validate/src/schemas/vendor/arm (see its PROVENANCE.md), which
+ * packages/validate/src/bicep.ts checks resource bodies against; bump a version only to one that has a schema.
  */
 export const azureApiVersions = {
   containerApps: '2026-01-01',

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { describe, expect, it } from 'vitest';
-import azurePipelinesGenerator from '../../generators/azure-pipelines/generator.js';
-import newMcpServiceGenerator from '../../generators/new-mcp-service/generator.js';
+import azurePipelinesGenerator from '../../../generators/azure-pipelines/generator.js';
+import newMcpServiceGenerator from '../../../generators/new-mcp-service/generator.js';
 import { azurePipelinesValidator } from './azure-pipelines.js';
 
 const fixtures = join(import.meta.dirname, '__fixtures__/azure-pipelines');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { repoRoot } from '../repo-root.js';
+import { schemasDir } from './schemas-dir.js';
 import { isAzurePipeline } from './shell.js';
 import type { ArtifactValidator, ValidationProblem } from './types.js';
 
@@ -11,7 +11,7 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
 /** Microsoft's schema (azure-pipelines-vscode), vendored: see schemas/vendor/PROVENANCE.md. */
-export const AZURE_PIPELINES_SCHEMA = join(repoRoot, 'tools/validators/schemas/vendor/azure-pipelines/service-schema.json');
+export const AZURE_PIPELINES_SCHEMA = join(schemasDir, 'vendor/azure-pipelines/service-schema.json');
 
 interface Branch {
   readonly type?: string;

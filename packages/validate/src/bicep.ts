@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { repoRoot } from '../repo-root.js';
+import { schemasDir } from './schemas-dir.js';
 import { describeSchemaErrors } from './schema-errors.js';
 import type { ArtifactValidator, ValidationProblem } from './types.js';
 
@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
  * The official ARM resource schemas, vendored in the repository (provenance: schemas/vendor/PROVENANCE.md).
  * SLIPWAY_ARM_SCHEMAS overrides the location.
  */
-export const armSchemasDir = process.env['SLIPWAY_ARM_SCHEMAS'] ?? join(repoRoot, 'tools', 'validators', 'schemas', 'vendor', 'arm');
+export const armSchemasDir = process.env['SLIPWAY_ARM_SCHEMAS'] ?? join(schemasDir, 'vendor', 'arm');
 
 /**
  * Resource types Slipway generates that have no vendored schema (Microsoft.Network is not

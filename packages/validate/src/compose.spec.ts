@@ -3,12 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { describe, expect, it } from 'vitest';
-import composeGenerator from '../../generators/compose/generator.js';
-import newMcpServiceGenerator from '../../generators/new-mcp-service/generator.js';
-import { repoRoot } from '../repo-root.js';
+import composeGenerator from '../../../generators/compose/generator.js';
+import newMcpServiceGenerator from '../../../generators/new-mcp-service/generator.js';
 import { composeValidator } from './compose.js';
 
-const fixtures = join(repoRoot, 'tools/validators/__fixtures__/compose');
+const fixtures = join(import.meta.dirname, '__fixtures__/compose');
 
 describe('compose validator', () => {
   it('has docker-compose v1 to run `config -q` with (CI installs it from Debian)', () => {

@@ -263,6 +263,7 @@ export async function composeProblems(text: string): Promise<string[]> {
 
 export const composeValidator: ArtifactValidator = {
   name: 'compose schema (dclint) + docker-compose config + compose policy',
+  tools: [{ command: 'docker-compose', install: 'apt-get install docker-compose (v1, what CI runs)', part: 'docker-compose config' }],
   appliesTo: (path) => /(^|\/)(docker-)?compose(\.[A-Za-z0-9_-]+)*\.ya?ml$/.test(path),
   async validate(files) {
     const checks = [...files]

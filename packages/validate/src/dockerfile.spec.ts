@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { describe, expect, it } from 'vitest';
-import dockerGenerator from '../../generators/docker/generator.js';
-import newMcpServiceGenerator from '../../generators/new-mcp-service/generator.js';
-import type { DockerSchema } from '../../generators/docker/schema.js';
+import dockerGenerator from '../../../generators/docker/generator.js';
+import newMcpServiceGenerator from '../../../generators/new-mcp-service/generator.js';
+import type { DockerSchema } from '../../../generators/docker/schema.js';
 import { dockerfileProblems, dockerfileValidator } from './dockerfile.js';
-import { repoRoot } from '../repo-root.js';
 
-const fixtures = join(repoRoot, 'tools/validators/__fixtures__/dockerfile');
+const fixtures = join(import.meta.dirname, '__fixtures__/dockerfile');
 
 async function generated(setup: 'service' | 'adopted' | 'adopted-member', options: Partial<DockerSchema> = {}): Promise<string> {
   const tree = createTreeWithEmptyWorkspace();

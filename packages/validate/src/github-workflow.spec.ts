@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { describe, expect, it } from 'vitest';
-import githubActionsGenerator from '../../generators/github-actions/generator.js';
-import newMcpServiceGenerator from '../../generators/new-mcp-service/generator.js';
+import githubActionsGenerator from '../../../generators/github-actions/generator.js';
+import newMcpServiceGenerator from '../../../generators/new-mcp-service/generator.js';
 import { githubWorkflowValidator } from './github-workflow.js';
 
 const fixtures = join(import.meta.dirname, '__fixtures__/github-workflow');

@@ -143,7 +143,7 @@ describe('kubernetes validator', () => {
   });
 
   it('uses a committed strict schema that matches kubernetes-types', () => {
-    // Regenerate with: npx tsx tools/validators/schemas/generate-kubernetes-schema.ts
+    // Regenerate with: npx tsx packages/validate/src/schemas/generate-kubernetes-schema.ts
     expect(readFileSync(strictSchemaPath, 'utf8')).toBe(generateKubernetesSchema());
   });
 });

@@ -188,6 +188,7 @@ export function shellSnippets(files: ReadonlyMap<string, string>): ShellSnippet[
 /** shellcheck on shell scripts, and on the bash of every GitHub `run:` and Azure Pipelines script step. */
 export const shellValidator: ArtifactValidator = {
   name: 'shellcheck',
+  tools: [{ command: 'shellcheck', install: 'apt-get install shellcheck (brew install shellcheck)' }],
   appliesTo: (path) => path.endsWith('.sh') || isGithubWorkflow(path) || isAzurePipeline(path),
   validate: (files) => shellcheck(shellSnippets(files)),
 };

@@ -37,11 +37,12 @@ function yamllint(text: string): Promise<string[]> {
 /** yamllint (relaxed config) on every YAML file: syntax, duplicate keys, indentation, trailing spaces. */
 export const yamlLintValidator: ArtifactValidator = {
   name: 'yamllint',
+  tools: [{ command: 'yamllint', install: 'apt-get install yamllint (pip install yamllint)' }],
   appliesTo: (path) => /\.ya?ml$/.test(path),
   async validate(files) {
     const checks = [...files]
       .filter(([path]) => this.appliesTo(path))
-      .map(async ([file, text]): Promise<ValidationProblem[]> => (await yamllint(text)).map((message) => ({ file, message: `yamllint ${message}` })));
+      .map(async ([file, text]): Promise<ValidationProblem[]> => (await yamllint(text)).map((message) => ({ file, line: Number(message.split(':')[0]) || 1, message: `yamllint ${message}` })));
     return (await Promise.all(checks)).flat();
   },
 };

@@ -1,6 +1,6 @@
 /**
  * Regenerates kubernetes-strict.json from kubernetes-types with ts-json-schema-generator:
- *   npx tsx tools/validators/schemas/generate-kubernetes-schema.ts
+ *   npx tsx packages/validate/src/schemas/generate-kubernetes-schema.ts
  * Interfaces become objects with `additionalProperties: false`, so a typo'd field fails validation
  * (kubernetes-models alone accepts unknown fields). kubernetes.spec.ts checks the committed file is current.
  */
