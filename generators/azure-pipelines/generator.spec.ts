@@ -202,6 +202,8 @@ describe('azure-pipelines', () => {
       await service(tree, 'local', { transport: 'stdio' });
       const before = snapshot(tree);
       await expect(generator(tree, { project: 'local' })).rejects.toThrow(/--project: local serves MCP over stdio only/);
+      // Only options this generator has are suggested (--azure=false belongs to github-actions).
+      await expect(generator(tree, { project: 'local' })).rejects.not.toThrow(/--azure=false/);
       expect(snapshot(tree)).toEqual(before);
     });
   });

@@ -1,7 +1,5 @@
 import type { Tree } from '@nx/devkit';
-import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
-import { resolveDeployTarget, SERVICE_GENERATOR, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
-import { OptionsError } from '../../../packages/nx/src/options.js';
+import { refuseStdioOnly, resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 import type { ParsedAzureOptions } from '../schema.js';
 
 export const GENERATOR = '@slipway/nx:azure';
@@ -19,11 +17,7 @@ export interface NormalizedAzureOptions {
 
 export function normalizeOptions(tree: Tree, options: ParsedAzureOptions): { options: NormalizedAzureOptions; target: DeployTarget } {
   const target = resolveDeployTarget(tree, 'azure', options.project, { port: options.port, database: options.database });
-  if (readGeneratorRecord(tree, target.root, SERVICE_GENERATOR)?.options['transport'] === 'stdio') {
-    throw new OptionsError(
-      `Invalid options for ${GENERATOR}; nothing was written.\n  --project: ${options.project} serves MCP over stdio only; Container Apps needs the HTTP transport (re-run new-mcp-service with --transport=both).`,
-    );
-  }
+  refuseStdioOnly(tree, 'azure', target, 'Container Apps');
   return {
     target,
     options: {

@@ -1,6 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
-import { resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
+import { refuseStdioOnly, resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 import { GENERATOR as DOCKER_GENERATOR } from '../../docker/lib/normalize-options.js';
 import type { ParsedComposeOptions } from '../schema.js';
 
@@ -21,6 +21,7 @@ export interface ComposeGeneration {
 /** Options given now win; then what was chosen last time; then off. Port and health path follow the Dockerfile's. */
 export function normalizeOptions(tree: Tree, parsed: ParsedComposeOptions): ComposeGeneration {
   const located = resolveDeployTarget(tree, 'compose', parsed.project);
+  refuseStdioOnly(tree, 'compose', located, 'a compose service with an HTTP health check and a published port');
   const docker = readGeneratorRecord(tree, located.root, DOCKER_GENERATOR)?.options ?? {};
   const target = resolveDeployTarget(tree, 'compose', parsed.project, {
     port: typeof docker['port'] === 'number' ? docker['port'] : undefined,

@@ -1,6 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
-import { resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
+import { refuseStdioOnly, resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 import { defaultNodeLine, nodeBaseImages, type NodeLine } from '../../../packages/nx/src/versions.js';
 import type { ParsedDockerOptions } from '../schema.js';
 
@@ -30,6 +30,7 @@ function isNodeLine(value: unknown): value is NodeLine {
 /** Options given now win; then what was recorded last time; then what the project itself says. */
 export function normalizeOptions(tree: Tree, parsed: ParsedDockerOptions): DockerGeneration {
   const located = resolveDeployTarget(tree, 'docker', parsed.project);
+  refuseStdioOnly(tree, 'docker', located, 'an image with an HTTP health check and a published port');
   const previous = readGeneratorRecord(tree, located.root, GENERATOR)?.options ?? {};
   const port = parsed.port ?? (typeof previous['port'] === 'number' ? previous['port'] : undefined);
   const healthPath = parsed.healthPath ?? (typeof previous['healthPath'] === 'string' ? previous['healthPath'] : undefined);

@@ -1,8 +1,7 @@
 import { joinPathFragments, readJson, type Tree } from '@nx/devkit';
 import { z } from 'zod';
 import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
-import { SERVICE_GENERATOR, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
-import { OptionsError } from '../../../packages/nx/src/options.js';
+import { refuseStdioOnly, SERVICE_GENERATOR, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 import { containerImages, defaultNodeLine, imageReference, nodeBaseImages, type NodeLine } from '../../../packages/nx/src/versions.js';
 import { migrationJobName } from '../../compose/lib/database-roles.js';
 import { dockerfilePath } from '../../docker/lib/template-variables.js';
@@ -100,16 +99,6 @@ export function resourceGroupName(project: string, environment: string): string 
   return `rg-${project}-${environment}`;
 }
 
-/** Refuses a stdio-only Slipway service: there is no HTTP endpoint to deploy or smoke-test. */
-function assertServesHttp(tree: Tree, generator: string, target: DeployTarget): void {
-  const transport = readGeneratorRecord(tree, target.root, SERVICE_GENERATOR)?.options['transport'];
-  if (transport === 'stdio') {
-    throw new OptionsError(
-      `Invalid options for @slipway/nx:${generator}; nothing was written.\n  --project: ${target.project} serves MCP over stdio only, so there is no HTTP endpoint to deploy; regenerate it with --transport=both (or http), or use --azure=false for CI only.`,
-    );
-  }
-}
-
 /** The azure generator provisions the job with PostgreSQL: by its recorded --postgres, else whenever there is a database. */
 function migratesWithJob(tree: Tree, target: DeployTarget): boolean {
   const postgres = readGeneratorRecord(tree, target.root, AZURE_GENERATOR)?.options['postgres'];
@@ -123,7 +112,8 @@ export function resolveDelivery(
   environments: readonly string[],
   deploys: boolean,
 ): Delivery {
-  if (deploys) assertServesHttp(tree, generator, target);
+  // Only the github-actions generator can leave the deployment out (--azure=false, CI only).
+  if (deploys) refuseStdioOnly(tree, generator, target, 'deploying it', generator === 'github-actions' ? '--azure=false for CI only' : undefined);
   const root = target.root === '.' ? '' : target.root;
   const preset = String(readGeneratorRecord(tree, target.root, SERVICE_GENERATOR)?.options['preset'] ?? 'minimal');
   const smoke = target.managed ? SMOKE_CALLS[preset] : undefined;

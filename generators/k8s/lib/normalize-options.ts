@@ -1,6 +1,5 @@
 import { joinPathFragments, readJson, type Tree } from '@nx/devkit';
-import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
-import { resolveDeployTarget, SERVICE_GENERATOR, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
+import { refuseStdioOnly, resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 import { OptionsError } from '../../../packages/nx/src/options.js';
 import type { ParsedK8sOptions } from '../schema.js';
 
@@ -32,12 +31,7 @@ export function imageTagOf(tree: Tree, target: DeployTarget): string {
 
 export function normalizeOptions(tree: Tree, options: ParsedK8sOptions): { options: NormalizedK8sOptions; target: DeployTarget } {
   const target = resolveDeployTarget(tree, 'k8s', options.project, { port: options.port, database: options.database });
-  const transport = readGeneratorRecord(tree, target.root, SERVICE_GENERATOR)?.options['transport'];
-  if (transport === 'stdio') {
-    throw new OptionsError(
-      `Invalid options for ${GENERATOR}; nothing was written.\n  --project: ${options.project} serves MCP over stdio only; Kubernetes needs the HTTP transport (re-run new-mcp-service with --transport=both).`,
-    );
-  }
+  refuseStdioOnly(tree, 'k8s', target, 'Kubernetes');
   const namespace = options.namespace ?? options.project;
   if (namespace.length > 55) {
     throw new OptionsError(

@@ -119,3 +119,16 @@ export function resolveDeployTarget(
     outputDir: 'dist',
   };
 }
+
+/**
+ * Refuses to deploy a Slipway service that serves MCP over stdio only: it has no HTTP endpoint to
+ * probe, route to or smoke-test. `alternative` is an option of the calling generator that avoids the
+ * need, when it has one.
+ */
+export function refuseStdioOnly(tree: Tree, generator: string, target: DeployTarget, needs: string, alternative?: string): void {
+  if (readGeneratorRecord(tree, target.root, SERVICE_GENERATOR)?.options['transport'] !== 'stdio') return;
+  const fixes = [`re-run \`nx g @slipway/nx:new-mcp-service ${target.project} --transport=both\``, ...(alternative ? [`use ${alternative}`] : [])];
+  throw new OptionsError(
+    `Invalid options for @slipway/nx:${generator}; nothing was written.\n  --project: ${target.project} serves MCP over stdio only; ${needs} needs the HTTP transport: ${fixes.join(', or ')}.`,
+  );
+}
