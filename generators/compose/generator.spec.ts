@@ -192,6 +192,18 @@ describe('compose', () => {
       expect(await problems(tree)).toEqual([]);
     });
 
+    it.each([9090, 3300])('--monitoring beside a service on port %i: no host port is published twice', async (port) => {
+      await service(tree, { port });
+      await generator(tree, { project: 'orders', monitoring: true });
+      const published = [composeFile(tree, 'compose.yaml'), composeFile(tree, 'compose.monitoring.yaml')]
+        .flatMap((file) => Object.values(file.services as Record<string, { ports?: string[] }>))
+        .flatMap((svc) => svc.ports ?? [])
+        .map((mapping) => Number(/(?:\$\{[A-Z_]+:-)?(\d+)\}?:\d+$/.exec(mapping.replace(/^127\.0\.0\.1:/, ''))?.[1]));
+      expect(published).not.toContain(Number.NaN);
+      expect(new Set(published).size).toBe(published.length);
+      expect(await problems(tree)).toEqual([]);
+    });
+
     it('keeps --redis and --monitoring on re-runs', async () => {
       await service(tree);
       await generator(tree, { project: 'orders', redis: true, monitoring: true });

@@ -26,6 +26,18 @@ function nodeFetchCheck(port: number, path: string): string {
   return `[${['CMD', 'node', '-e', script].map((part) => JSON.stringify(part)).join(', ')}]`;
 }
 
+/** The monitoring overlay's usual host ports, moved up past any port the service already publishes. */
+export function monitoringHostPorts(servicePort: number): { prometheus: number; grafana: number } {
+  const taken = new Set([servicePort]);
+  const free = (preferred: number) => {
+    let port = preferred;
+    while (taken.has(port)) port += 1;
+    taken.add(port);
+    return port;
+  };
+  return { prometheus: free(9090), grafana: free(3300) };
+}
+
 /** Every decision the compose templates branch on, made here rather than in EJS. */
 export function templateVariables(tree: Tree, target: DeployTarget, options: NormalizedComposeOptions) {
   const name = containerName(target.project);
@@ -49,6 +61,7 @@ export function templateVariables(tree: Tree, target: DeployTarget, options: Nor
     hasDatabase,
     hasRedis: options.redis,
     hasMonitoring: options.monitoring,
+    monitoringPorts: monitoringHostPorts(target.port),
     // The postgres image's superuser owns the database and is given only to the migrate service;
     // the service connects as the login the migration creates.
     database: { name: sqlIdentifier(name), user: sqlIdentifier(name), appUser: appLogin(name) },
