@@ -2,6 +2,7 @@ import { joinPathFragments, readJson, type Tree } from '@nx/devkit';
 import { readGeneratorRecord } from './answers.js';
 import { OptionsError } from './options.js';
 import { projects } from './projects.js';
+import { isWorkspaceMember } from './workspace.js';
 
 /** The record key of the generator that creates services; deployment generators read its options. */
 export const SERVICE_GENERATOR = '@slipway/nx:new-mcp-service';
@@ -59,22 +60,6 @@ function startCommandFrom(generator: string, project: string, start: string): st
   return start.trim().split(/\s+/);
 }
 
-function workspaceGlobs(workspaces: unknown): string[] {
-  const list = Array.isArray(workspaces) ? workspaces : (workspaces as { packages?: unknown } | undefined)?.packages;
-  return Array.isArray(list) ? list.filter((g): g is string => typeof g === 'string') : [];
-}
-
-/** npm workspace globs: `*` is one path segment, `**` any number of them. */
-function globMatches(glob: string, path: string): boolean {
-  const pattern = glob
-    .replace(/^\.\//, '')
-    .replace(/\/+$/, '')
-    .split('/')
-    .map((segment) => (segment === '**' ? '.*' : segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')))
-    .join('/');
-  return new RegExp(`^${pattern}$`).test(path);
-}
-
 export function resolveDeployTarget(
   tree: Tree,
   generator: string,
@@ -100,8 +85,7 @@ export function resolveDeployTarget(
   const record = readGeneratorRecord(tree, root, SERVICE_GENERATOR);
   const recordedPort = record?.options['port'];
   const recordedDatabase = record?.options['database'];
-  const rootPkg = tree.exists('package.json') ? readJson<{ workspaces?: unknown }>(tree, 'package.json') : {};
-  const inWorkspace = root !== '' && root !== '.' && workspaceGlobs(rootPkg.workspaces).some((glob) => globMatches(glob, root));
+  const inWorkspace = isWorkspaceMember(tree, root);
   return {
     project: projectName,
     root,

@@ -1,5 +1,6 @@
 import { readJson, updateJson, writeJson, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
+import picomatch from 'picomatch';
 
 interface RootPackageJson {
   workspaces?: string[] | { packages?: string[] };
@@ -8,16 +9,21 @@ interface RootPackageJson {
 }
 
 function workspaceGlobs(pkg: RootPackageJson): string[] {
-  const ws = pkg.workspaces;
-  return Array.isArray(ws) ? ws : (ws?.packages ?? []);
+  const ws: unknown = Array.isArray(pkg.workspaces) ? pkg.workspaces : pkg.workspaces?.packages;
+  return Array.isArray(ws) ? ws.filter((glob): glob is string => typeof glob === 'string') : [];
+}
+
+/** Whether the root package.json's workspaces globs list the folder, as npm matches them (picomatch). */
+export function isWorkspaceMember(tree: Tree, projectRoot: string): boolean {
+  if (!tree.exists('package.json') || projectRoot === '' || projectRoot === '.') return false;
+  const globs = workspaceGlobs(readJson<RootPackageJson>(tree, 'package.json')).map((glob) => glob.replace(/^\.\//, '').replace(/\/+$/, ''));
+  return globs.length > 0 && picomatch(globs)(projectRoot);
 }
 
 /** Makes the project an npm workspace member, so one `npm install` at the root installs it. */
 export function ensureWorkspaceMember(tree: Tree, projectRoot: string): void {
-  if (!tree.exists('package.json')) return;
+  if (!tree.exists('package.json') || isWorkspaceMember(tree, projectRoot)) return;
   const parentGlob = posix.join(posix.dirname(projectRoot), '*');
-  const globs = workspaceGlobs(readJson<RootPackageJson>(tree, 'package.json'));
-  if (globs.includes(projectRoot) || globs.includes(parentGlob)) return;
   updateJson<RootPackageJson>(tree, 'package.json', (pkg) => {
     const next = [...workspaceGlobs(pkg), parentGlob];
     if (Array.isArray(pkg.workspaces) || pkg.workspaces === undefined) pkg.workspaces = next;
