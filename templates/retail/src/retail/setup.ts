@@ -59,12 +59,14 @@ export function retailDatabaseOptions(config: Config, embeddings: EmbeddingProvi
 }
 
 /**
- * The configuration the serving pools open with: no query outlives the sales-query timeout by more
- * than a second. On PostgreSQL the statement timeout fires first, with its own message; on PGlite,
- * which ignores statement_timeout, the runtime's query timeout is what stops a runaway query (its
- * worker is stopped and restarted), so this is the bound there.
+ * The configuration the serving pools open with. On PGlite, which ignores statement_timeout, the
+ * runtime's query timeout is what stops a runaway query (its worker is stopped and restarted), so no
+ * query outlives the sales-query timeout by more than a second. On PostgreSQL the statement timeout
+ * cancels it on the server; the pool's client-side timeout stays the longer backstop, since a cancel
+ * lands only between a function's calls (one huge repeat() finishes first).
  */
 export function servingDatabaseConfig(config: Config): Config {
+  if (config.DATABASE_URL !== undefined) return config;
   return { ...config, DATABASE_QUERY_TIMEOUT_MS: Math.min(config.DATABASE_QUERY_TIMEOUT_MS, config.RETAIL_STATEMENT_TIMEOUT_MS + 1_000) };
 }
 
