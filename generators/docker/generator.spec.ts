@@ -275,15 +275,3 @@ describe('docker', () => {
     });
   });
 });
-
-describe('docker on a stdio-only service', () => {
-  it('refuses it, naming the fix, and writes nothing: there is no HTTP endpoint to health-check or publish', async () => {
-    const tree = createTreeWithEmptyWorkspace();
-    await service(tree, { transport: 'stdio' });
-    const before = snapshotTree(tree);
-    await expect(generator(tree, { project: 'orders' })).rejects.toThrow(
-      /--project: orders serves MCP over stdio only; .* needs the HTTP transport: re-run `nx g @slipway\/nx:new-mcp-service orders --transport=both`/,
-    );
-    expect(snapshotTree(tree)).toEqual(before);
-  });
-});

@@ -25,7 +25,7 @@ describe('command line', () => {
     [['a', 'b'], /one workspace name, please/],
     [['--service', 'Orders_API'], /--service: "Orders_API" .*Try "orders-api"/],
     [['--database', 'mysql'], /--database: "mysql" is not a database Slipway knows: use pglite, postgres, none/],
-    [['--layer', '../shared'], /--layer: "..\/shared" must stay inside the workspace/],
+    [['--layer', '../elsewhere'], /--layer: "..\/elsewhere" must stay inside the workspace/],
     [['--layer', '/etc'], /--layer: "\/etc" must be relative/],
     [['--registry', 'not a url'], /--registry: "not a url" is not a URL/],
     [['--service', ' ', '--database', 'none'], /--database: is the first service’s database; give --service too/],

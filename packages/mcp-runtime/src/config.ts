@@ -3,7 +3,7 @@ import { parseHostEntry, parseOriginEntry, type Parsed } from './http/allowlists
 
 /** A configuration problem, with a one-line message that names the variable(s) and the rule. */
 export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+  override readonly name: string = 'ConfigError';
   constructor(
     message: string,
     readonly variables: readonly string[],
