@@ -61,7 +61,7 @@ describe('nx g @slipway/nx:docker orders: the image builds, runs and answers', (
     podman = podmanEnvironment(join(work, 'podman'));
     const started = Date.now();
     // The base image and the workspace are independent: prepare them side by side.
-    [standIn, slipway] = await Promise.all([ensureStandInBaseImage(base, work, podman), setUpSlipwayWorkspace(work)]);
+    [standIn, slipway] = await Promise.all([ensureStandInBaseImage(defaultNodeLine, work, podman), setUpSlipwayWorkspace(work)]);
     timings['stand-in base image'] = standIn.reused ? 'reused' : `${standIn.seconds} s`;
     nx(workspace, ['g', '@slipway/nx:new-mcp-service', 'orders', '--no-interactive']);
     nx(workspace, ['g', '@slipway/nx:docker', 'orders', '--no-interactive']);
@@ -114,10 +114,12 @@ describe('nx g @slipway/nx:docker orders: the image builds, runs and answers', (
       "  source: fs.existsSync('/app/services/orders/src'),",
       // The one-shot migration step deployments run before the service (node dist/migrate.js).
       "  migrate: fs.existsSync('/app/services/orders/dist/migrate.js'),",
+      "  node: process.versions.node.split('.')[0],",
       "}));",
     ].join('\n');
     const result = await podmanRun(['run', '--rm', '--user', '0', '--entrypoint', 'node', IMAGE, '-e', probe]);
-    expect(JSON.parse(result.stdout)).toEqual({ runtime: true, pglite: true, typescript: false, vitest: false, npmrc: false, source: false, migrate: true });
+    // The stand-in runs the line's own Node, so the service is built and run on the default line.
+    expect(JSON.parse(result.stdout)).toEqual({ runtime: true, pglite: true, typescript: false, vitest: false, npmrc: false, source: false, migrate: true, node: defaultNodeLine });
 
     const inspect = JSON.parse((await podmanRun(['image', 'inspect', IMAGE])).stdout)[0] as {
       Config: { User: string; ExposedPorts: Record<string, unknown>; Labels: Record<string, string>; Entrypoint: string[] };

@@ -14,7 +14,7 @@ import { run } from './support/run.js';
  * workspace, then on each line its own `npm test`, its build, and `dist/main.js` serving MCP over
  * Streamable HTTP until SIGTERM. The MCP Inspector CLI (Node >= 22.19) lists its tools on Node 22.
  */
-describe('a generated service on Node 22 and Node 24', () => {
+describe('a generated service on every Node LTS line with a pinned base image', () => {
   const work = mkdtempSync(join(tmpdir(), 'slipway-node-lts-'));
   const workspace = join(work, 'workspace');
   const service = join(workspace, 'services/orders');

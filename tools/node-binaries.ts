@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nodeBaseImages, type NodeLine } from '../packages/nx/src/versions.js';
 import { repoRoot } from './repo-root.js';
 
 /**
@@ -10,8 +11,9 @@ import { repoRoot } from './repo-root.js';
  * shadow the machine's Node in every root npm script.
  */
 
-export const nodeLtsLines = ['22', '24'] as const;
-export type NodeLtsLine = (typeof nodeLtsLines)[number];
+/** Every line the generated Dockerfile can build on: each has a pinned base image, and is tested here. */
+export const nodeLtsLines = Object.keys(nodeBaseImages) as NodeLine[];
+export type NodeLtsLine = NodeLine;
 
 export const nodeLtsDir = join(repoRoot, 'tools/node-lts');
 const INSPECTOR = '@modelcontextprotocol/inspector';

@@ -1,13 +1,14 @@
 // Builds a local stand-in for the pinned Node base image, so that generated Dockerfiles can be built
 // with podman where no container registry is reachable (CI, this repo's e2e test):
-//   tsx tools/stand-in-base-image.ts [22|24]
-// It is Debian bookworm (debootstrap minbase) with this machine's node, npm and CA bundle, and the
-// official image's unprivileged `node` user (1000:1000). It runs the host's Node whatever its tag says.
+//   tsx tools/stand-in-base-image.ts [22|24|26]
+// It is Debian bookworm (debootstrap minbase) with the line's own Node binary (tools/node-lts), this
+// machine's npm and CA bundle, and the official image's unprivileged `node` user (1000:1000).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync, cpSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { imageReference, nodeBaseImages, type NodeLine, type PinnedImage } from '../packages/nx/src/versions.js';
+import { defaultNodeLine, imageReference, nodeBaseImages, type NodeLine, type PinnedImage } from '../packages/nx/src/versions.js';
+import { ensureNodeLts, nodeBinary } from './node-binaries.js';
 
 const STAND_IN_LABEL = 'org.slipway.stand-in.node';
 const DEBIAN_SUITE = 'bookworm';
@@ -103,12 +104,19 @@ export interface StandInImage {
   readonly seconds: number;
 }
 
-/** Builds the stand-in for `image`, or reuses the one in podman's storage made with this same Node. */
-export async function ensureStandInBaseImage(image: PinnedImage, workDir: string, env: NodeJS.ProcessEnv): Promise<StandInImage> {
+/**
+ * Builds the stand-in for the line's pinned image, running that line's Node (so an image tagged 26 runs
+ * Node 26), or reuses the one in podman's storage made with this same binary.
+ */
+export async function ensureStandInBaseImage(line: NodeLine, workDir: string, env: NodeJS.ProcessEnv): Promise<StandInImage> {
   const started = Date.now();
+  const image = nodeBaseImages[line];
   const tag = standInTag(image);
+  ensureNodeLts();
+  const node = nodeBinary(line);
+  const version = (await exec(node, ['--version'])).trim();
   const existing = await exec('podman', ['image', 'inspect', '--format', `{{ index .Labels "${STAND_IN_LABEL}" }}`, tag], { env }).catch(() => '');
-  if (existing.trim() === process.version) return { tag, reused: true, seconds: 0 };
+  if (existing.trim() === version) return { tag, reused: true, seconds: 0 };
 
   const rootfs = join(workDir, 'stand-in-rootfs');
   rmSync(rootfs, { recursive: true, force: true });
@@ -116,7 +124,7 @@ export async function ensureStandInBaseImage(image: PinnedImage, workDir: string
   try {
     await exec('debootstrap', ['--variant=minbase', DEBIAN_SUITE, rootfs, debianMirror()]);
     mkdirSync(join(rootfs, 'usr/local/lib/node_modules'), { recursive: true });
-    cpSync(realpathSync(process.execPath), join(rootfs, 'usr/local/bin/node'));
+    cpSync(realpathSync(node), join(rootfs, 'usr/local/bin/node'));
     cpSync(await npmDirectory(), join(rootfs, 'usr/local/lib/node_modules/npm'), { recursive: true, dereference: true });
     symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', join(rootfs, 'usr/local/bin/npm'));
     symlinkSync('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'));
@@ -127,7 +135,7 @@ export async function ensureStandInBaseImage(image: PinnedImage, workDir: string
       'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       // npm in the build reaches registries through this machine's CA bundle (a proxy's, on CI).
       'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
-      `LABEL ${STAND_IN_LABEL}=${process.version}`,
+      `LABEL ${STAND_IN_LABEL}=${version}`,
       'CMD ["node"]',
     ].flatMap((change) => ['--change', change]);
     await tarInto(rootfs, ['podman', 'import', ...changes, '-', tag], env);
@@ -138,12 +146,12 @@ export async function ensureStandInBaseImage(image: PinnedImage, workDir: string
 }
 
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const line = (process.argv[2] ?? '22') as NodeLine;
+  const line = (process.argv[2] ?? defaultNodeLine) as NodeLine;
   const image = nodeBaseImages[line];
   if (!image) throw new Error(`no pinned Node ${line} base image; choose one of ${Object.keys(nodeBaseImages).join(', ')}`);
   await ensurePodmanTools();
   const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'tmp', 'stand-in');
-  const result = await ensureStandInBaseImage(image, dir, podmanEnvironment(dir));
+  const result = await ensureStandInBaseImage(line, dir, podmanEnvironment(dir));
   console.log(`${result.reused ? 'reused' : `built in ${result.seconds} s`}: ${result.tag}`);
   console.log(`build with: podman build --build-context '${buildContextOverride(image, result.tag)}' ...`);
 }

@@ -51,7 +51,7 @@ export async function benchImage(options: {
 
   const env = podmanEnvironment(join(work, 'podman'));
   const base = nodeBaseImages[defaultNodeLine];
-  const standIn = await ensureStandInBaseImage(base, join(work, 'podman'), env);
+  const standIn = await ensureStandInBaseImage(defaultNodeLine, join(work, 'podman'), env);
   log(`stand-in base ${standIn.tag} ${standIn.reused ? 'reused' : `built in ${standIn.seconds} s`}`);
   const npmrc = join(work, 'podman', 'build.npmrc');
   writeFileSync(npmrc, `${options.scopeLine}\n`);

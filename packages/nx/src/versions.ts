@@ -104,12 +104,18 @@ export const nodeBaseImages = {
   '22': { name: 'node', tag: '22-bookworm-slim', digest: 'sha256:43ac6c60b8f89723f746e8a92ce91abd5017e627ce1ddfe4238355d3a30b772c' },
   // Node 24.21.0 when pinned; active LTS until 2026-10, maintenance until 2028-04-30.
   '24': { name: 'node', tag: '24-bookworm-slim', digest: 'sha256:0e0ff40c39bc087845bfb27465a0df4ea419520094bc35842ff83dd8cbe6f9b6' },
+  // Node 26 when pinned (2026-11); active LTS from 2026-10-28, maintenance until 2029-04-30.
+  '26': { name: 'node', tag: '26-bookworm-slim', digest: 'sha256:2d49d876e96237d76de412761cf05dbfe5aee325cc4406a4d41d5824c5bb8beb' },
 } as const satisfies Record<string, PinnedImage>;
 
 export type NodeLine = keyof typeof nodeBaseImages;
 
-/** Node 22: the oldest maintained LTS that meets the services' `engines` (>=20.19); Node 20 reached end of life on 2026-04-30. */
-export const defaultNodeLine: NodeLine = '22';
+/**
+ * The newest LTS line whose base image is pinned by digest: new services start on the line with the
+ * longest support ahead. Older lines stay selectable with `--nodeVersion` (Node 20 reached end of life
+ * on 2026-04-30). test/node-lts.e2e.ts runs a generated service on every line above.
+ */
+export const defaultNodeLine: NodeLine = '26';
 
 /** Images of the compose stacks: database, cache and monitoring. */
 export const containerImages = {
