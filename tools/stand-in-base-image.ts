@@ -11,6 +11,10 @@ import { defaultNodeLine, imageReference, nodeBaseImages, type NodeLine, type Pi
 import { ensureNodeLts, nodeBinary } from './node-binaries.js';
 
 const STAND_IN_LABEL = 'org.slipway.stand-in.node';
+// The shared libraries the official image keeps for its node binary (Node >= 24's links libatomic).
+const NODE_RUNTIME_PACKAGES = ['libatomic1'];
+// Part of the label: a stand-in made by an older recipe is rebuilt, not reused.
+const RECIPE = `debootstrap+${NODE_RUNTIME_PACKAGES.join(',')}`;
 const DEBIAN_SUITE = 'bookworm';
 const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
 const PODMAN_PACKAGES = ['podman', 'buildah', 'runc', 'debootstrap'];
@@ -116,13 +120,14 @@ export async function ensureStandInBaseImage(line: NodeLine, workDir: string, en
   const node = nodeBinary(line);
   const version = (await exec(node, ['--version'])).trim();
   const existing = await exec('podman', ['image', 'inspect', '--format', `{{ index .Labels "${STAND_IN_LABEL}" }}`, tag], { env }).catch(() => '');
-  if (existing.trim() === version) return { tag, reused: true, seconds: 0 };
+  const label = `${version} ${RECIPE}`;
+  if (existing.trim() === label) return { tag, reused: true, seconds: 0 };
 
   const rootfs = join(workDir, 'stand-in-rootfs');
   rmSync(rootfs, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   try {
-    await exec('debootstrap', ['--variant=minbase', DEBIAN_SUITE, rootfs, debianMirror()]);
+    await exec('debootstrap', ['--variant=minbase', `--include=${NODE_RUNTIME_PACKAGES.join(',')}`, DEBIAN_SUITE, rootfs, debianMirror()]);
     mkdirSync(join(rootfs, 'usr/local/lib/node_modules'), { recursive: true });
     cpSync(realpathSync(node), join(rootfs, 'usr/local/bin/node'));
     cpSync(await npmDirectory(), join(rootfs, 'usr/local/lib/node_modules/npm'), { recursive: true, dereference: true });
@@ -135,7 +140,7 @@ export async function ensureStandInBaseImage(line: NodeLine, workDir: string, en
       'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       // npm in the build reaches registries through this machine's CA bundle (a proxy's, on CI).
       'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
-      `LABEL ${STAND_IN_LABEL}=${version}`,
+      `LABEL ${STAND_IN_LABEL}="${label}"`,
       'CMD ["node"]',
     ].flatMap((change) => ['--change', change]);
     await tarInto(rootfs, ['podman', 'import', ...changes, '-', tag], env);
