@@ -23,7 +23,7 @@ describe('the answers record parser', () => {
     expect(parseAnswers(JSON.stringify({ records: { '@slipway/nx:adopt': { version: '0.1.0', options: {}, files: {} } } }), FILE).records).toHaveProperty(['@slipway/nx:adopt']);
   });
 
-  it.each(['../../../../../x', 'file:../x', 'latest', '1.0.0 || ../x', '^1.0.0', 'v1.0.0', ' 1.0.0', '1.0', '01.0.0', '1.0.0-', 'https://evil.example/x.tgz', 'git+ssh://x', `1.0.0-${'a'.repeat(300)}`])(
+  it.each(['../../../../../x', 'file:../x', 'latest', '1.0.0 || ../x', '^1.0.0', 'v1.0.0', '=1.0.0', ' 1.0.0', '1.0.0\n', '1.0', '01.0.0', '1.0.0-', 'https://evil.example/x.tgz', 'git+ssh://x', `1.0.0-${'a'.repeat(300)}`, '9007199254740992.0.0'])(
     'refuses the version %j',
     (version) => {
       expect(parse(withRecord({ version }))).toThrow(UntrustedFileError);

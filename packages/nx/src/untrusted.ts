@@ -1,3 +1,4 @@
+import parseSemver from 'semver/functions/parse.js';
 import { z } from 'zod';
 
 /**
@@ -11,16 +12,15 @@ export class UntrustedFileError extends Error {
   override name = 'UntrustedFileError';
 }
 
-// Semantic Versioning 2.0.0, the regex recommended at semver.org. A hand-written check rather
-// than the `semver` package: that is not a dependency of @slipway/nx, and its `valid()` also
-// accepts "v1.2.3" and surrounding spaces. Exact versions only: no ranges, tags, paths or URLs.
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-// npm's own limit on a version's length.
-const MAX_VERSION_LENGTH = 256;
-
+/**
+ * An exact Semantic Versioning 2.0.0 version, as `semver` parses it (its strict mode: no ranges,
+ * tags, paths or URLs, no part above Number.MAX_SAFE_INTEGER, at most 256 characters), written
+ * exactly as semver prints it back: its parser also takes a leading "v" and surrounding spaces.
+ */
 export function isExactVersion(value: string): boolean {
-  return value.length <= MAX_VERSION_LENGTH && SEMVER.test(value);
+  const parsed = parseSemver(value);
+  if (parsed === null) return false;
+  return value === (parsed.build.length > 0 ? `${parsed.version}+${parsed.build.join('.')}` : parsed.version);
 }
 
 export const exactVersion = z

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { kubernetesValidator, validateDocument } from './kubernetes.js';
+import { argoRolloutsProblems, kubernetesValidator, validateDocument } from './kubernetes.js';
 import { generateKubernetesSchema, strictSchemaPath } from './schemas/generate-kubernetes-schema.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__/kubernetes');
@@ -14,10 +14,10 @@ function listFiles(dir: string): string[] {
   });
 }
 
-/** The valid base plus one broken overlay, under deploy/k8s/ as the generator lays them out. */
-function fixture(name: string): Map<string, string> {
+/** The valid base plus the overlays (the last one broken), under deploy/k8s/ as the generator lays them out. */
+function fixture(...overlays: string[]): Map<string, string> {
   const files = new Map<string, string>();
-  for (const dir of ['base', name]) {
+  for (const dir of ['base', ...overlays]) {
     for (const file of listFiles(join(fixtures, dir))) {
       files.set(`deploy/k8s/${relative(fixtures, file).split(sep).join('/')}`, readFileSync(file, 'utf8'));
     }
@@ -25,8 +25,8 @@ function fixture(name: string): Map<string, string> {
   return files;
 }
 
-async function messages(name: string): Promise<string[]> {
-  return (await kubernetesValidator.validate(fixture(name))).map((p) => `${p.file}: ${p.message}`);
+async function messages(...overlays: string[]): Promise<string[]> {
+  return (await kubernetesValidator.validate(fixture(...overlays))).map((p) => `${p.file}: ${p.message}`);
 }
 
 describe('kubernetes validator', () => {
@@ -45,6 +45,47 @@ describe('kubernetes validator', () => {
     const found = await messages('wrong-type');
     expect(found).toContain('deploy/k8s/wrong-type: Deployment demo: kubernetes-models: /spec/replicas: must be integer');
     expect(found).toContain('deploy/k8s/wrong-type: Deployment demo: strict schema: /spec/replicas: must be number');
+  });
+
+  it('passes a valid Argo Rollout, AnalysisTemplate and PodMonitor', async () => {
+    expect(await messages('progressive')).toEqual([]);
+  });
+
+  it("catches a typo'd field in a Rollout, an AnalysisTemplate and a PodMonitor", async () => {
+    expect(await messages('progressive', 'crd-typo-field')).toEqual([
+      'deploy/k8s/crd-typo-field: AnalysisTemplate demo-success-rate: strict schema: /spec/metrics/0/provider/prometheus: unknown field "adress"',
+      'deploy/k8s/crd-typo-field: Rollout demo-canary: strict schema: /spec/strategy/canary: unknown field "maxSurgee"',
+      'deploy/k8s/crd-typo-field: PodMonitor demo-canary: strict schema: /spec/podMetricsEndpoints/0: unknown field "intervall"',
+    ]);
+  });
+
+  it('catches a wrong type or value in a Rollout, an AnalysisTemplate and a PodMonitor', async () => {
+    expect(await messages('progressive', 'crd-wrong-type')).toEqual([
+      // failureLimit is an int-or-string: the models name both branches.
+      'deploy/k8s/crd-wrong-type: AnalysisTemplate demo-success-rate: kubernetes-models: /spec/metrics/0/failureLimit: must be string',
+      'deploy/k8s/crd-wrong-type: AnalysisTemplate demo-success-rate: kubernetes-models: /spec/metrics/0/failureLimit: must be integer',
+      'deploy/k8s/crd-wrong-type: AnalysisTemplate demo-success-rate: strict schema: /spec/metrics/0/failureLimit: must be string,number',
+      'deploy/k8s/crd-wrong-type: Rollout demo-canary: kubernetes-models: /spec/strategy/canary/steps/0/setWeight: must be integer',
+      'deploy/k8s/crd-wrong-type: Rollout demo-canary: strict schema: /spec/strategy/canary/steps/0/setWeight: must be number',
+      'deploy/k8s/crd-wrong-type: PodMonitor demo-canary: kubernetes-models: /spec/podMetricsEndpoints/0/scheme: must be one of "http", "https", "HTTP", "HTTPS"',
+      'deploy/k8s/crd-wrong-type: PodMonitor demo-canary: strict schema: /spec/podMetricsEndpoints/0/scheme: must be one of "http", "https", "HTTP", "HTTPS"',
+    ]);
+  });
+
+  it("checks the one-of rules Argo Rollouts' API types leave out", () => {
+    const rollout = { kind: 'Rollout', spec: { strategy: { canary: { steps: [{ setWeight: 20, pause: {} }, {}, { setWeight: 40 }] }, blueGreen: { activeService: 'a' } } } };
+    expect(argoRolloutsProblems(rollout)).toEqual([
+      'spec.strategy must set exactly one of canary, blueGreen',
+      'spec.strategy.canary.steps[0] must hold exactly one action (setWeight, pause, analysis, ...)',
+      'spec.strategy.canary.steps[1] must hold exactly one action (setWeight, pause, analysis, ...)',
+    ]);
+    expect(argoRolloutsProblems({ kind: 'Rollout', spec: {} })).toEqual(['spec.strategy must set exactly one of canary, blueGreen']);
+    const template = { kind: 'AnalysisTemplate', spec: { metrics: [{ provider: { prometheus: { address: 'http://p:9090', query: '' }, web: {} } }, { provider: {} }] } };
+    expect(argoRolloutsProblems(template)).toEqual([
+      'spec.metrics[0].provider must set exactly one provider',
+      'spec.metrics[0].provider.prometheus.query is required',
+      'spec.metrics[1].provider must set exactly one provider',
+    ]);
   });
 
   it('rejects kind: SecurityContext', async () => {

@@ -8,7 +8,6 @@ import { promisify } from 'node:util';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { describeSchemaErrors } from './schema-errors.js';
-import { customResourceSchemas } from './schemas/kubernetes-crds.js';
 import type { ArtifactValidator, ValidationProblem } from './types.js';
 
 const execFileAsync = promisify(execFile);
@@ -28,51 +27,32 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 // ---------------------------------------------------------------------------------------------
-// Schemas: compiled once per process.
+// The strict schema, compiled once per process, per kind.
 
-interface Schemas {
-  strict(kind: string, apiVersion: string): ValidateFunction | undefined;
-  custom(kind: string, apiVersion: string): ValidateFunction | undefined;
-}
+let strictSchema: ((kind: string, apiVersion: string) => ValidateFunction | undefined) | undefined;
 
-let schemas: Schemas | undefined;
-
-function loadSchemas(): Schemas {
-  if (schemas) return schemas;
+function loadStrictSchema(): (kind: string, apiVersion: string) => ValidateFunction | undefined {
+  if (strictSchema) return strictSchema;
   const strict = JSON.parse(readFileSync(join(here, 'schemas/kubernetes-strict.json'), 'utf8')) as { definitions: Record<string, Json> };
   const ajv = new Ajv({ allErrors: true, strict: false });
   ajv.addSchema({ ...strict, $id: 'kubernetes-strict.json' });
   const byKind = new Map<string, ValidateFunction>();
-  const crds = new Map<string, ValidateFunction>();
-  schemas = {
-    strict(kind, apiVersion) {
-      const definition = strict.definitions[kind];
-      const declared = isObject(definition?.['properties']) ? (definition['properties'] as Json)['apiVersion'] : undefined;
-      if (!isObject(declared) || declared['const'] !== apiVersion) return undefined;
-      let validate = byKind.get(kind);
-      if (!validate) {
-        validate = ajv.compile({ $ref: `kubernetes-strict.json#/definitions/${kind}` });
-        byKind.set(kind, validate);
-      }
-      return validate;
-    },
-    custom(kind, apiVersion) {
-      const key = `${apiVersion}/${kind}`;
-      const schema = customResourceSchemas[key];
-      if (!schema) return undefined;
-      let validate = crds.get(key);
-      if (!validate) {
-        validate = ajv.compile(schema);
-        crds.set(key, validate);
-      }
-      return validate;
-    },
+  strictSchema = (kind, apiVersion) => {
+    const definition = strict.definitions[kind];
+    const declared = isObject(definition?.['properties']) ? (definition['properties'] as Json)['apiVersion'] : undefined;
+    if (!isObject(declared) || declared['const'] !== apiVersion) return undefined;
+    let validate = byKind.get(kind);
+    if (!validate) {
+      validate = ajv.compile({ $ref: `kubernetes-strict.json#/definitions/${kind}` });
+      byKind.set(kind, validate);
+    }
+    return validate;
   };
-  return schemas;
+  return strictSchema;
 }
 
 // ---------------------------------------------------------------------------------------------
-// kubernetes-models: the model class for a kind, by its import path.
+// kubernetes-models: the model class for a kind.
 
 interface ModelClass {
   new (data: Json): { validate(): void };
@@ -80,8 +60,25 @@ interface ModelClass {
   kind?: string;
 }
 
+// The documents are untrusted input, so a model's typed constructor takes them as they come: validate() checks them.
+const untyped = (model: unknown): ModelClass => model as ModelClass;
+
+/**
+ * The custom resources Slipway generates, from the @kubernetes-models packages built from the
+ * projects' own API definitions. Imported on first use: they load a second kubernetes-models tree.
+ */
+const customResourceModels: Readonly<Record<string, () => Promise<ModelClass>>> = {
+  'argoproj.io/v1alpha1/Rollout': async () => untyped((await import('@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout')).Rollout),
+  'argoproj.io/v1alpha1/AnalysisTemplate': async () =>
+    untyped((await import('@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate')).AnalysisTemplate),
+  'monitoring.coreos.com/v1/PodMonitor': async () =>
+    untyped((await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor')).PodMonitor),
+};
+
 /** `apps/v1` + `Deployment` → `kubernetes-models/apps/v1/Deployment`; the core group is plain `v1`. */
-function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
+async function modelFor(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
+  const customResource = customResourceModels[`${apiVersion}/${kind}`];
+  if (customResource) return customResource();
   if (!/^[A-Za-z0-9.-]+(\/v[0-9a-z]+)?$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
   try {
     const module = require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, unknown>;
@@ -277,6 +274,37 @@ export function serviceProblems(doc: Json): string[] {
     .map((port) => `port ${String(port['name'] ?? port['port'])} exposes the ops port (/metrics, /readyz); Services carry the http port only, Prometheus scrapes the pods directly`);
 }
 
+/** How many fields an object sets: Argo Rollouts wants exactly one in a strategy, a canary step and a metric provider. */
+const fieldsSet = (value: unknown): number => (isObject(value) ? Object.values(value).filter((v) => v !== undefined && v !== null).length : 0);
+
+/**
+ * The "one of" rules Argo Rollouts' controller enforces but its API types (so the
+ * @kubernetes-models schemas) leave out: one strategy, one action per canary step, one provider
+ * per metric, and a Prometheus provider that names its server and query.
+ */
+export function argoRolloutsProblems(doc: Json): string[] {
+  const spec = isObject(doc['spec']) ? doc['spec'] : {};
+  const problems: string[] = [];
+  if (doc['kind'] === 'Rollout') {
+    if (fieldsSet(spec['strategy']) !== 1) problems.push('spec.strategy must set exactly one of canary, blueGreen');
+    const canary = isObject(spec['strategy']) ? spec['strategy']['canary'] : undefined;
+    asArray(isObject(canary) ? canary['steps'] : undefined).forEach((step, index) => {
+      if (fieldsSet(step) !== 1) problems.push(`spec.strategy.canary.steps[${index}] must hold exactly one action (setWeight, pause, analysis, ...)`);
+    });
+  }
+  if (doc['kind'] === 'AnalysisTemplate') {
+    asArray(spec['metrics']).filter(isObject).forEach((metric, index) => {
+      if (fieldsSet(metric['provider']) !== 1) problems.push(`spec.metrics[${index}].provider must set exactly one provider`);
+      const prometheus = isObject(metric['provider']) ? metric['provider']['prometheus'] : undefined;
+      if (!isObject(prometheus)) return;
+      for (const field of ['address', 'query'].filter((f) => typeof prometheus[f] !== 'string' || prometheus[f] === '')) {
+        problems.push(`spec.metrics[${index}].provider.prometheus.${field} is required`);
+      }
+    });
+  }
+  return problems;
+}
+
 /** Rollouts name AnalysisTemplates that exist, and pass every argument those templates need. */
 function analysisProblems(documents: readonly RenderedDocument[]): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
@@ -344,34 +372,28 @@ export async function validateDocument({ source, doc }: RenderedDocument): Promi
   if (kind === 'SecurityContext') {
     return [problem('SecurityContext is not a Kubernetes kind; set securityContext in the pod spec and in each container instead')];
   }
-  const { strict, custom } = loadSchemas();
   const problems: ValidationProblem[] = [];
-  const crd = custom(kind, apiVersion);
-  if (crd) {
-    if (!crd(doc)) problems.push(...describeSchemaErrors(crd.errors).map(problem));
-  } else {
-    const model = modelFor(apiVersion, kind);
-    const schema = strict(kind, apiVersion);
-    if (!model && !schema) return [problem(`no schema knows apiVersion "${apiVersion}" kind "${kind}"; check both for typos`)];
-    if (model) {
-      try {
-        new model(doc).validate();
-      } catch (error) {
-        problems.push(...modelProblems(error).map((m) => problem(`kubernetes-models: ${m}`)));
-      }
+  const model = await modelFor(apiVersion, kind);
+  const schema = loadStrictSchema()(kind, apiVersion);
+  if (!model && !schema) return [problem(`no schema knows apiVersion "${apiVersion}" kind "${kind}"; check both for typos`)];
+  if (model) {
+    try {
+      new model(doc).validate();
+    } catch (error) {
+      problems.push(...modelProblems(error).map((m) => problem(`kubernetes-models: ${m}`)));
     }
-    if (schema && !schema(doc)) problems.push(...describeSchemaErrors(schema.errors).map((m) => problem(`strict schema: ${m}`)));
-    if (!schema) problems.push(problem(`no strict schema for ${apiVersion} ${kind}: unknown fields are not checked`));
   }
-  problems.push(...[...podPolicyProblems(doc), ...networkPolicyProblems(doc), ...serviceProblems(doc)].map(problem));
+  if (schema && !schema(doc)) problems.push(...describeSchemaErrors(schema.errors).map((m) => problem(`strict schema: ${m}`)));
+  if (!schema) problems.push(problem(`no strict schema for ${apiVersion} ${kind}: unknown fields are not checked`));
+  problems.push(...[...podPolicyProblems(doc), ...networkPolicyProblems(doc), ...serviceProblems(doc), ...argoRolloutsProblems(doc)].map(problem));
   return problems;
 }
 
 /**
  * Kubernetes manifests: each kustomization is rendered with `kubectl kustomize`, then every
- * document is checked by kubernetes-models (types, enums), a strict schema generated from
- * kubernetes-types (unknown or typo'd fields), hand-written schemas for the Argo Rollouts and
- * PodMonitor custom resources, and Slipway's pod policy.
+ * document is checked by kubernetes-models and @kubernetes-models/argo-rollouts and
+ * prometheus-operator (types, enums), a strict schema generated from their types and
+ * kubernetes-types' (unknown or typo'd fields), and Slipway's pod policy.
  */
 export const kubernetesValidator: ArtifactValidator = {
   name: 'kubectl kustomize + kubernetes-models + strict schema',
