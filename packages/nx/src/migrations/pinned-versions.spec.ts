@@ -27,4 +27,13 @@ describe('migration: pinned versions', () => {
     expect(tree.read('services/handmade/Dockerfile', 'utf-8')).toContain(OLD_DIGEST);
     expect(migrate(tree)).toEqual([]);
   });
+
+  it.each(['^0.0.1', '~0.0.1', 'v0.0.1', '99.0.0', 'workspace:*'])('leaves a runtime version the team chose alone: %s', (chosen) => {
+    const tree = createTreeWithEmptyWorkspace();
+    tree.write('services/orders/project.json', JSON.stringify({ name: 'orders', root: 'services/orders' }));
+    tree.write('services/orders/package.json', JSON.stringify({ name: 'orders', dependencies: { '@slipway/mcp-runtime': chosen } }));
+    writeGeneratorRecord(tree, 'services/orders', '@slipway/nx:new-mcp-service', { version: '0.0.1', options: {}, files: {} });
+    expect(migrate(tree)).toEqual([]);
+    expect(readJson(tree, 'services/orders/package.json').dependencies['@slipway/mcp-runtime']).toBe(chosen);
+  });
 });

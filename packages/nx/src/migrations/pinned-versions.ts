@@ -1,16 +1,14 @@
 import { getProjects, joinPathFragments, logger, type Tree } from '@nx/devkit';
+import semver from 'semver';
 import { readAnswers } from '../answers.js';
 import { nodeBaseImages, versions } from '../versions.js';
 
 const RUNTIME = '@slipway/mcp-runtime';
 const PINNED_NODE = /\bnode:(\d+)-bookworm-slim@sha256:[0-9a-f]{64}\b/g;
 
+/** An exact version (not a range the team chose) older than `target`. */
 function olderExact(current: string, target: string): boolean {
-  const parse = (v: string) => v.split('.').map(Number);
-  if (!/^\d+\.\d+\.\d+$/.test(current)) return false;
-  const [a, b] = [parse(current), parse(target)];
-  for (let i = 0; i < 3; i += 1) if (a[i] !== b[i]) return a[i]! < b[i]!;
-  return false;
+  return semver.valid(current) === current && semver.lt(current, target);
 }
 
 /**
