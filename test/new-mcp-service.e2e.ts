@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
@@ -76,6 +76,60 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
     const report = JSON.parse(validate.stdout) as { ok: boolean; checked: unknown[]; problems: unknown[]; skipped: unknown[] };
     expect(report).toMatchObject({ ok: true, problems: [], skipped: [] });
     expect(report.checked).toHaveLength(7);
+  });
+
+  it('nx run orders:validate fails, naming file and rule, after each owner edit that breaks an artifact, and lists checks it skipped', async () => {
+    const nxBin = join(workspace, 'node_modules/.bin/nx');
+    const nxEnv = () => ({ ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true' });
+    const validate = () => run(nxBin, ['run', 'orders:validate'], { cwd: workspace, env: nxEnv(), allowFailure: true });
+    const delivery = readdirSync(join(workspace, '.github/workflows')).find((name) => name.endsWith('delivery.yml'));
+    const workflow = delivery && `.github/workflows/${delivery}`;
+    expect(workflow, 'the delivery workflow is generated').toBeDefined();
+    // Problems print as `file:line: rule: message`, one a line.
+    const problems = (output: string) =>
+      output.split('\n').flatMap((line) => {
+        const match = /^(.+?):(\d+): (.+?): (.*)$/.exec(line.trim());
+        return match ? [{ file: match[1]!, line: Number(match[2]), rule: match[3]!, message: match[4]! }] : [];
+      });
+    // `in`: where the problem is reported (kubectl reports on the kustomization that renders the file).
+    const edits: Array<{ file: string; in?: string; edit: (text: string) => string; rule: RegExp; message: RegExp }> = [
+      { file: 'services/orders/Dockerfile', edit: (t) => t.replace(/^USER .*$/m, 'USER root'), rule: /dockerfile/i, message: /root/i },
+      { file: workflow!, edit: (t) => t.replace(/uses: actions\/checkout@[0-9a-f]{40}[^\n]*/, 'uses: actions/checkout@main'), rule: /workflow/i, message: /checkout@main|SHA/i },
+      {
+        file: 'services/orders/deploy/k8s/base/workload.yaml',
+        in: 'services/orders/deploy/k8s/',
+        edit: (t) => `${t}\n---\napiVersion: v1\nkind: SecurityContext\nmetadata:\n  name: orders\n`,
+        rule: /kubectl|kubernetes/i,
+        message: /SecurityContext/,
+      },
+      { file: 'services/orders/infra/modules/registry.bicep', edit: (t) => t.replace('adminUserEnabled: false', 'adminUserEnabld: false'), rule: /bicep/i, message: /adminUserEnabld/ },
+    ];
+    for (const { file, in: reportedIn = file, edit, rule, message } of edits) {
+      const path = join(workspace, file);
+      const original = readFileSync(path, 'utf8');
+      const edited = edit(original);
+      expect(edited, `the edit of ${file} changes it`).not.toBe(original);
+      writeFileSync(path, edited);
+      try {
+        const result = await validate();
+        const output = result.stdout + result.stderr;
+        expect(result.code, `${file}: validate must fail\n${output}`).not.toBe(0);
+        const named = problems(output).filter((p) => p.file.startsWith(reportedIn) && p.line > 0 && rule.test(p.rule) && message.test(p.message));
+        expect(named, `${file}: a problem naming the file, a line and the rule\n${output}`).not.toEqual([]);
+      } finally {
+        writeFileSync(path, original);
+      }
+    }
+
+    // shellcheck absent: the installed CLI the target runs, on a PATH with node and every other tool (Nx's
+    // task runner puts the system folders back on PATH). It passes, but says what did not run.
+    const bin = join(work, 'bin-without-shellcheck');
+    mkdirSync(bin, { recursive: true });
+    for (const tool of ['yamllint', 'kubectl', 'docker-compose', 'git']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const skipped = await run(join(workspace, 'node_modules/.bin/slipway-validate'), ['.', 'orders'], { cwd: workspace, env: { ...process.env, PATH: bin }, allowFailure: true });
+    expect(skipped.code, skipped.stdout + skipped.stderr).toBe(0);
+    expect(skipped.stdout + skipped.stderr).toMatch(/shellcheck did not run: shellcheck is not on PATH \(orders\); install: apt-get install shellcheck/);
   });
 
   it('infers a drift check that passes on the untouched service and fails in CI on an edit', () => {
