@@ -31,3 +31,16 @@ describe.each([
     expect(snapshotTree(tree)).toEqual(before);
   });
 });
+
+// Found by generators/fuzz.spec.ts: the service was written before the first composed target refused it.
+describe('new-mcp-service --transport=stdio with --deploy targets', () => {
+  it('refuses them before writing anything, naming --deploy and the fix', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const before = snapshotTree(tree);
+    const generator = await generatorsByKey['@slipway/nx:new-mcp-service']!();
+    await expect(generator(tree, { name: 'orders', transport: 'stdio', deploy: 'compose', skipInstall: true })).rejects.toThrow(
+      /--deploy: .*stdio only.*--transport=both.*--deploy=none/,
+    );
+    expect(snapshotTree(tree)).toEqual(before);
+  });
+});

@@ -1,6 +1,6 @@
 import { logger, type Tree } from '@nx/devkit';
 import { readGeneratorRecord, writeGeneratorRecord } from '../../packages/nx/src/answers.js';
-import { OptionsError, parseOptions } from '../../packages/nx/src/options.js';
+import { optionsError, parseOptions } from '../../packages/nx/src/options.js';
 import { slipwayVersion } from '../../packages/nx/src/package-paths.js';
 import { checklist } from './lib/checklist.js';
 import { detect } from './lib/detect.js';
@@ -15,10 +15,10 @@ export const ADOPT = '@slipway/nx:adopt';
  * generators and `update` apply to the project.
  */
 export default async function adoptGenerator(tree: Tree, schema: AdoptSchema): Promise<void> {
-  const { project } = parseOptions('adopt', adoptSchema, schema);
+  const { project } = parseOptions(tree, 'adopt', adoptSchema, schema);
   const config = projects(tree).get(project);
   if (!config) {
-    throw new OptionsError(`Invalid options for ${ADOPT}; nothing was written.\n  --project: there is no project named "${project}".`);
+    throw optionsError(ADOPT, [`--project: there is no project named "${project}".`]);
   }
   if (readGeneratorRecord(tree, config.root, '@slipway/nx:new-mcp-service')) {
     logger.info(`${project} was created by Slipway: nothing to adopt. Run nx g @slipway/nx:update ${project} to bring it up to date.`);

@@ -243,4 +243,18 @@ describe('azure-pipelines', () => {
       expect(warnings).toEqual([]);
     });
   });
+  describe('names YAML reads as another type stay strings', () => {
+    it('--serviceConnection 123, --registryConnection true, --environments null,true,yes', async () => {
+      await run(tree, { serviceConnection: '123', registryConnection: 'true', environments: 'null,true,yes' });
+      for (const version of ['1.1', '1.2'] as const) {
+        const doc = parse(tree.read(PIPELINE, 'utf-8')!, { version }) as Json;
+        const deploys = doc['stages'].filter((s: Json) => s['jobs'][0]['deployment']).map((s: Json) => s['jobs'][0]);
+        expect(deploys.map((job: Json) => job['environment']), `YAML ${version}`).toEqual(['null', 'true', 'yes']);
+        for (const job of deploys) expect(job['strategy']['runOnce']['deploy']['steps'][1]['inputs']['azureSubscription']).toBe('123');
+        const pushes = stage(doc, 'Image')['jobs'][0]['steps'].filter((step: Json) => step['task'] === 'Docker@2');
+        expect(pushes.map((step: Json) => step['inputs']['containerRegistry'])).toEqual(['true', 'true']);
+      }
+      expect(await validateFiles('azure-pipelines', pipelineFiles(tree))).toEqual([]);
+    });
+  });
 });

@@ -11,7 +11,7 @@ import { azurePipelinesSchema, type AzurePipelinesSchema } from './schema.js';
  * with the service (register it with `az pipelines create --yaml-path <project root>/azure-pipelines.yml`).
  */
 export default async function azurePipelinesGenerator(tree: Tree, schema: AzurePipelinesSchema): Promise<GeneratorCallback | void> {
-  const context = normalizeOptions(tree, parseOptions('azure-pipelines', azurePipelinesSchema, schema));
+  const context = normalizeOptions(tree, parseOptions(tree, 'azure-pipelines', azurePipelinesSchema, schema));
   generateLayer(tree, {
     generator: GENERATOR,
     layer: 'azure-pipelines',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { environmentsOption } from '../github-actions/lib/delivery.js';
+import { environmentsOption } from '../../packages/nx/src/deployment/delivery.js';
 
 // Azure DevOps service connection names as Slipway writes them into YAML unquoted.
 const CONNECTION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -284,4 +284,27 @@ describe('azure', () => {
       await expect(generator(tree, { project: 'orders' })).rejects.toThrow(/--project: orders serves MCP over stdio only/);
     });
   });
+  it.each(['null', 'yes', 'on'])('an adopted project named %s stays a string in azure.yaml, and the Bicep is valid', async (name) => {
+    addProjectConfiguration(tree, name, { root: `apps/${name}` });
+    tree.write(`apps/${name}/package.json`, JSON.stringify({ name, scripts: { build: 'node build.js', start: 'node server.js' } }));
+    await generator(tree, { project: name, database: 'postgres' });
+    const files = azureFiles(tree, `apps/${name}`);
+    for (const version of ['1.1', '1.2'] as const) {
+      const azd = parseYaml(files.get('azure.yaml')!, { version });
+      expect(azd.name, `YAML ${version}`).toBe(name);
+      expect(Object.keys(azd.services)).toEqual([name]);
+      expect(azd.resourceGroup).toBe(`rg-${name}-\${AZURE_ENV_NAME}`);
+    }
+    expect(files.get('infra/main.bicep')).toContain(`azdServiceName: '${name}'`);
+    expect(await validateFiles('azure', files)).toEqual([]);
+  });
+
+  it('renders one parameters file per environment from one template: only the sizes and the name differ', async () => {
+    await service(tree, { database: 'postgres' });
+    await generator(tree, { project: 'orders', location: 'westeurope' });
+    const params = (env: string) => readJson(tree, `services/orders/infra/main.parameters.${env}.json`).parameters;
+    expect(['dev', 'staging', 'prod'].map((env) => params(env).environmentName.value)).toEqual(['dev', 'staging', 'prod']);
+    expect(Object.keys(params('dev'))).toEqual(Object.keys(params('prod')));
+    expect(params('staging').location.value).toBe('westeurope');
+  });
 });

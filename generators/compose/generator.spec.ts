@@ -1,6 +1,6 @@
 import { logger, readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { parse } from 'yaml';
+import { parse, parseDocument, type YAMLMap } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { answersFileName, type AnswersFile } from '../../packages/nx/src/answers.js';
 import { containerImages, imageReference } from '../../packages/nx/src/versions.js';
@@ -305,6 +305,23 @@ describe('compose', () => {
       expect(snapshotTree(tree)).toEqual(first);
     });
 
+    // Found by generators/fuzz.spec.ts: compose read the Dockerfile's port only when it ran, so after
+    // a later `docker --port` the same runs again rewrote compose.yaml and the answers record.
+    it('follows a later docker --port at once, so the same runs again change nothing', async () => {
+      await service(tree);
+      const { default: dockerGenerator } = await import('../docker/generator.js');
+      const runs = async () => {
+        await generator(tree, { project: 'orders' });
+        await dockerGenerator(tree, { project: 'orders', port: 4000 });
+      };
+      await runs();
+      expect(composeFile(tree, 'compose.yaml').services['orders'].ports).toEqual(['127.0.0.1:4000:4000']);
+      expect(await problems(tree)).toEqual([]);
+      const first = snapshotTree(tree);
+      await runs();
+      expect(snapshotTree(tree)).toEqual(first);
+    });
+
     it('keeps an edited compose.yaml', async () => {
       await service(tree);
       await generator(tree, { project: 'orders' });
@@ -313,6 +330,31 @@ describe('compose', () => {
       await generator(tree, { project: 'orders', redis: true });
       expect(tree.read('services/orders/compose.yaml', 'utf-8')).toBe(edited);
       expect(composeFile(tree, 'compose.prod.yaml').services['redis']).toBeDefined();
+    });
+  });
+  describe('names YAML reads as another type stay strings', () => {
+    /** A mapping's keys as YAML reads them (a plain `null` key is the null value, not the string). */
+    const keysOf = (text: string, path: string[], version: '1.1' | '1.2') =>
+      (parseDocument(text, { version }).getIn(path) as YAMLMap).items.map((pair) => (pair.key as { value: unknown }).value);
+
+    it.each(['null', 'true', 'yes', 'on', 'no'])('an adopted project named %s', async (name) => {
+      const root = `apps/${name}`;
+      tree.write(`${root}/project.json`, JSON.stringify({ name, root }));
+      tree.write(`${root}/package.json`, JSON.stringify({ name, scripts: { build: 'tsc', start: 'node dist/index.js' } }));
+      tree.write(`${root}/package-lock.json`, '{}\n');
+      await generator(tree, { project: name, monitoring: true });
+      for (const version of ['1.1', '1.2'] as const) {
+        for (const file of ['compose.yaml', 'compose.prod.yaml']) {
+          const text = tree.read(`${root}/${file}`, 'utf-8')!;
+          expect(keysOf(text, ['services'], version), `${file} (YAML ${version})`).toContain(name);
+        }
+        const dev = parse(tree.read(`${root}/compose.yaml`, 'utf-8')!, { version }) as Compose;
+        expect(dev.services[name].image).toBe(`${name}:dev`);
+        const prometheus = parse(tree.read(`${root}/monitoring/prometheus.yml`, 'utf-8')!, { version });
+        expect(prometheus.scrape_configs[0].job_name).toBe(name);
+        expect(prometheus.scrape_configs[0].static_configs[0].labels.service).toBe(name);
+      }
+      expect(await problems(tree, root)).toEqual([]);
     });
   });
 });

@@ -1,8 +1,8 @@
 import { joinPathFragments, type Tree } from '@nx/devkit';
 import { generateLayer } from '../../packages/nx/src/generate-layer.js';
 import { parseOptions } from '../../packages/nx/src/options.js';
-import dockerGenerator from '../docker/generator.js';
-import { dockerfilePath } from '../docker/lib/template-variables.js';
+import { runGenerator } from '../../packages/nx/src/generator-registry.js';
+import { dockerfilePath } from '../../packages/nx/src/deployment/container.js';
 import { grafanaDashboard } from './lib/grafana-dashboard.js';
 import { GENERATOR, normalizeOptions } from './lib/normalize-options.js';
 import { templateVariables } from './lib/template-variables.js';
@@ -13,9 +13,9 @@ import { composeSchema, type ComposeSchema } from './schema.js';
  * from a pushed image) and, with --monitoring, a Prometheus + Grafana overlay, in the project root.
  */
 export default async function composeGenerator(tree: Tree, schema: ComposeSchema): Promise<void> {
-  const { options, target } = normalizeOptions(tree, parseOptions('compose', composeSchema, schema));
+  const { options, target } = normalizeOptions(tree, parseOptions(tree, 'compose', composeSchema, schema));
   // The development stack builds the image, so the project needs a Dockerfile; an existing one is used as is.
-  if (!tree.exists(joinPathFragments(dockerfilePath(target)))) await dockerGenerator(tree, { project: target.project });
+  if (!tree.exists(joinPathFragments(dockerfilePath(target)))) await runGenerator(tree, 'docker', { project: target.project });
 
   const variables = templateVariables(tree, target, options);
   generateLayer(tree, {

@@ -248,6 +248,22 @@ describe('docker', () => {
       expect(snapshotTree(tree)).toEqual(first);
     });
 
+    // Found by generators/fuzz.spec.ts: the pipeline read the Dockerfile's Node line only when it
+    // ran, so after a later `docker --nodeVersion` the same runs again rewrote azure-pipelines.yml.
+    it('brings the pipeline that tests on its Node line along at once, so the same runs again change nothing', async () => {
+      await service(tree);
+      const { default: azurePipelinesGenerator } = await import('../azure-pipelines/generator.js');
+      const runs = async () => {
+        await azurePipelinesGenerator(tree, { project: 'orders' });
+        await generator(tree, { project: 'orders', nodeVersion: '24' });
+      };
+      await runs();
+      expect(tree.read('services/orders/azure-pipelines.yml', 'utf-8')).toContain('versionSpec: 24.x');
+      const first = snapshotTree(tree);
+      await runs();
+      expect(snapshotTree(tree)).toEqual(first);
+    });
+
     it('keeps an edited Dockerfile, and updates it when it is untouched', async () => {
       await service(tree);
       await generator(tree, { project: 'orders' });

@@ -320,4 +320,17 @@ describe('github-actions', () => {
       expect(warnings).toEqual([expect.stringMatching(/^SKIP \.github\/workflows\/orders-delivery\.yml: you changed it/)]);
     });
   });
+  describe('names YAML reads as another type stay strings', () => {
+    it('--registry 1234 and --environments null,true,on', async () => {
+      await run(tree, { registry: '1234', environments: 'null,true,on' });
+      for (const version of ['1.1', '1.2'] as const) {
+        const doc = parse(tree.read(DELIVERY, 'utf-8')!, { version }) as Json;
+        const deploys = Object.entries(doc['jobs'] as Json).filter(([id]) => id.startsWith('deploy-'));
+        expect(deploys.map(([, job]) => job['environment']['name']), `YAML ${version}`).toEqual(['null', 'true', 'on']);
+        const login = doc['jobs']['build']['steps'].find((step: Json) => step['with']?.['registry'] !== undefined);
+        expect(login['with']['registry']).toBe('1234');
+      }
+      expect(await validateFiles('github', filesUnder(tree, '.github/', 'services/orders/scripts/'))).toEqual([]);
+    });
+  });
 });

@@ -12,7 +12,7 @@ import { githubActionsSchema, type GithubActionsSchema } from './schema.js';
  * renders the same bytes, so a second service finds it unchanged instead of conflicting.
  */
 export default async function githubActionsGenerator(tree: Tree, schema: GithubActionsSchema): Promise<GeneratorCallback | void> {
-  const context = normalizeOptions(tree, parseOptions('github-actions', githubActionsSchema, schema));
+  const context = normalizeOptions(tree, parseOptions(tree, 'github-actions', githubActionsSchema, schema));
   generateLayer(tree, {
     generator: GENERATOR,
     layer: 'github',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { environmentsOption } from './lib/delivery.js';
+import { environmentsOption } from '../../packages/nx/src/deployment/delivery.js';
 
 // A registry host (ghcr.io, myregistry.azurecr.io, registry.example.com:5000), optionally with a namespace path.
 const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;

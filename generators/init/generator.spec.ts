@@ -19,6 +19,14 @@ describe('init (nx add @slipway/nx)', () => {
     expect(pkg.workspaces).toEqual(['services/*']);
     expect(tree.read('.gitignore', 'utf-8')).toContain('.data/');
     expect(readJson(tree, 'nx.json').plugins).toContainEqual({ plugin: '@slipway/nx/plugin', options: {} });
+    expect(readJson(tree, 'nx.json').sync).toEqual({ globalGenerators: ['@slipway/nx:sync'] });
+  });
+
+  it("adds its sync generator next to the team's own, keeping their sync settings", async () => {
+    const nxJson = readJson(tree, 'nx.json');
+    tree.write('nx.json', JSON.stringify({ ...nxJson, sync: { applyChanges: false, globalGenerators: ['@acme/tools:ci-bins'] } }));
+    await generator(tree, { skipInstall: true });
+    expect(readJson(tree, 'nx.json').sync).toEqual({ applyChanges: false, globalGenerators: ['@acme/tools:ci-bins', '@slipway/nx:sync'] });
   });
 
   it('creates nx.json when the workspace has none, so the plugin is registered', async () => {

@@ -6,7 +6,7 @@ import { initSchema, type InitSchema } from './schema.js';
 
 /** `nx add @slipway/nx`: pins the plugin and its validators (the inferred `validate` target), registers its nx.json entry (drift check, team layers) and prepares the workspace for services. Safe to run again. */
 export default async function initGenerator(tree: Tree, schema: InitSchema): Promise<GeneratorCallback> {
-  const options = parseOptions('init', initSchema, schema);
+  const options = parseOptions(tree, 'init', initSchema, schema);
   const added = ensureRootDevDependencies(tree, { '@slipway/nx': versions['@slipway/nx'], '@slipway/validate': versions['@slipway/validate'] });
   ensureWorkspaceMember(tree, 'services/example');
   ensureNxPlugin(tree);

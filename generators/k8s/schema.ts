@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isYamlSpecial } from '../../packages/nx/src/names.js';
+import { isYamlSpecial, namespaceBaseProblem } from '../../packages/nx/src/names.js';
 import { portOption, databaseOverrideOption } from '../../packages/nx/src/deploy-options.js';
 import { isCidr, isEverywhere } from './lib/cidr.js';
 
@@ -46,9 +46,12 @@ export const k8sSchema = z.object({
   project: z.string({ error: 'is required: name the project to deploy, e.g. `nx g @slipway/nx:k8s orders`' }).min(1, {
     error: 'is required: name the project to deploy, e.g. `nx g @slipway/nx:k8s orders`',
   }),
-  // Overlays append -staging/-prod (8 characters) to it.
+  // Overlays append -staging/-prod to it.
   namespace: dnsLabel('orders')
-    .refine((value) => value.length <= 55, { message: 'must be at most 55 characters, so that "<namespace>-staging" stays a valid name' })
+    .superRefine((value, context) => {
+      const problem = namespaceBaseProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   image: z
     .string()

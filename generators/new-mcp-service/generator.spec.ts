@@ -62,7 +62,8 @@ describe('new-mcp-service', () => {
       expect(project.targets?.['migrate']).toEqual({ dependsOn: ['build'], executor: 'nx:run-script', options: { script: 'migrate' } });
       expect(project.targets?.['build']).toMatchObject({ cache: true, outputs: ['{projectRoot}/dist'] });
       expect(project.targets?.['serve']?.continuous).toBe(true);
-      expect(project.targets?.['inspect']).toMatchObject({ continuous: true, dependsOn: ['serve'] });
+      expect(project.targets?.['inspect']).toMatchObject({ continuous: true, dependsOn: [{ target: 'serve', waitFor: 'ready' }] });
+      expect(project.targets?.['serve']?.readyWhen).toEqual({ url: 'http://127.0.0.1:{env.PORT ?? 3000}/readyz' });
       expect(project.targets?.['inspect']?.options.command).toContain('http://localhost:3000/mcp');
     });
 

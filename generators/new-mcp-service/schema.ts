@@ -1,21 +1,17 @@
 import { z } from 'zod';
 import { serviceNameProblems, suggestServiceName } from '../../packages/nx/src/names.js';
 import { portOption } from '../../packages/nx/src/deploy-options.js';
+import { deployTargetNames, type DeployTargetName } from '../../packages/nx/src/generator-table.js';
 
 export const transports = ['both', 'http', 'stdio'] as const;
-/** Deployment generators new-mcp-service can compose, in the order they run. */
-export const deployTargets = ['docker', 'compose', 'k8s', 'azure', 'github-actions', 'azure-pipelines'] as const;
-export type DeployTarget = (typeof deployTargets)[number];
-/** What `--deploy` means when not given: a container image and a local stack, nothing tied to a cloud. */
-export const defaultDeployTargets: readonly DeployTarget[] = ['docker', 'compose'];
 
 const deploy = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((t) => t.trim()).filter(Boolean))
-  .refine((list) => list.length === 1 && list[0] === 'none' ? true : list.every((t) => (deployTargets as readonly string[]).includes(t)), {
-    message: `must be "none" or a comma-separated list of ${deployTargets.join(', ')}`,
+  .refine((list) => list.length === 1 && list[0] === 'none' ? true : list.every((t) => (deployTargetNames as readonly string[]).includes(t)), {
+    message: `must be "none" or a comma-separated list of ${deployTargetNames.join(', ')}`,
   })
-  .transform((list) => deployTargets.filter((t) => list.includes(t)));
+  .transform((list): DeployTargetName[] => deployTargetNames.filter((t) => list.includes(t)));
 export const databases = ['pglite', 'postgres', 'none'] as const;
 export const presets = ['minimal', 'retail'] as const;
 
@@ -70,6 +66,14 @@ export const newMcpServiceSchema = z.object({
         code: 'custom',
         path: ['database'],
         message: 'the retail preset keeps its data in PostgreSQL: use --database=pglite (embedded, the default) or --database=postgres',
+      });
+    }
+    // Every deployment target refuses a stdio-only service (refuseStdioOnly); say so before anything is written.
+    if (options.transport === 'stdio' && options.deploy && options.deploy.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deploy'],
+        message: `${options.deploy.join(', ')} need an HTTP endpoint, and the service would serve MCP over stdio only: use --transport=both, or --deploy=none`,
       });
     }
   });

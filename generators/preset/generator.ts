@@ -1,8 +1,7 @@
 import { installPackagesTask, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { parseOptions } from '../../packages/nx/src/options.js';
 import { applyFiles } from '../../packages/nx/src/render.js';
-import initGenerator from '../init/generator.js';
-import newMcpServiceGenerator from '../new-mcp-service/generator.js';
+import { runGenerator } from '../../packages/nx/src/generator-registry.js';
 import { dropNxWelcomeReadme, layoutFiles } from './lib/layout-files.js';
 import { normalizeOptions, SERVICES_DIR } from './lib/normalize-options.js';
 import { declareTeamLayer } from './lib/team-layer.js';
@@ -14,10 +13,10 @@ import { presetSchema, type PresetSchema } from './schema.js';
  * first service. Safe to run again: nothing the user changed is rewritten.
  */
 export default async function presetGenerator(tree: Tree, schema: PresetSchema): Promise<GeneratorCallback> {
-  const options = normalizeOptions(tree, parseOptions('preset', presetSchema, schema, tree));
+  const options = normalizeOptions(tree, parseOptions(tree, 'preset', presetSchema, schema));
   const rootPackageJson = tree.read('package.json', 'utf-8');
 
-  await initGenerator(tree, { skipInstall: true });
+  await runGenerator(tree, 'init', { skipInstall: true });
   dropNxWelcomeReadme(tree);
   applyFiles(tree, '', layoutFiles(options), undefined);
   if (options.layer) declareTeamLayer(tree, options.layer);
@@ -26,7 +25,7 @@ export default async function presetGenerator(tree: Tree, schema: PresetSchema):
   const newService = servicePackageJson !== undefined && !tree.exists(servicePackageJson);
   if (options.service) {
     // The database is passed only when given, so that a team layer's default applies otherwise.
-    await newMcpServiceGenerator(tree, {
+    await runGenerator(tree, 'new-mcp-service', {
       name: options.service,
       ...(options.database ? { database: options.database } : {}),
       skipInstall: true,

@@ -1,7 +1,7 @@
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { logger } from '@nx/devkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { updateProject, type UpdateOutcome } from './lib/update-project.js';
+import { updateProject, type UpdateOutcome } from '../../packages/nx/src/update-project.js';
 import { generatedByOlderVersion, olderSlipway } from './lib/older-slipway.fixture.js';
 
 const SERVICES = 12;

@@ -1,13 +1,11 @@
 import { logger, type GeneratorCallback, type Tree } from '@nx/devkit';
-import { answersFileName, readAnswers } from '../../packages/nx/src/answers.js';
-import { OptionsError, parseOptions } from '../../packages/nx/src/options.js';
+import { answersFileName } from '../../packages/nx/src/answers.js';
+import { optionsError, parseOptions } from '../../packages/nx/src/options.js';
 import { registryLoader, type RenderingApiLoader } from '../../packages/nx/src/slipway-versions.js';
-import { validateTeamLayers } from '../../packages/nx/src/team-layers.js';
-import { UntrustedFileError } from '../../packages/nx/src/untrusted.js';
-import { conflictedFiles, reportUpdates } from './lib/report.js';
-import { updateProject } from './lib/update-project.js';
-import { updateSchema, type UpdateSchema } from './schema.js';
 import { projects } from '../../packages/nx/src/projects.js';
+import { managedProjects, refuseUntrustedInput, updateProject } from '../../packages/nx/src/update-project.js';
+import { conflictedFiles, reportUpdates } from './lib/report.js';
+import { updateSchema, type UpdateSchema } from './schema.js';
 
 // Nx does not pass --dry-run to generators; a dry run is when the user most wants the diff.
 const isDryRun = () => process.argv.includes('--dry-run') || process.argv.includes('-d');
@@ -22,15 +20,13 @@ export default async function updateGenerator(
   schema: UpdateSchema,
   loadVersion: RenderingApiLoader = registryLoader(tree.root),
 ): Promise<GeneratorCallback> {
-  const options = parseOptions('update', updateSchema, schema);
-  const selected = [...projects(tree)]
-    .filter(([name, project]) => (options.all || name === options.project) && tree.exists(`${project.root}/${answersFileName}`))
-    .sort(([a], [b]) => a.localeCompare(b));
+  const options = parseOptions(tree, 'update', updateSchema, schema);
+  const selected = managedProjects(tree).filter(([name]) => options.all || name === options.project);
   if (!options.all && selected.length === 0) {
     const reason = projects(tree).has(options.project!) ? `it has no ${answersFileName} (adopt it first: nx g @slipway/nx:adopt ${options.project})` : 'there is no such project';
-    throw new OptionsError(`Invalid options for @slipway/nx:update; nothing was written.\n  --project: cannot update "${options.project}": ${reason}.`);
+    throw optionsError('update', [`--project: cannot update "${options.project}": ${reason}.`]);
   }
-  refuseUntrustedInput(tree, selected.map(([, project]) => project.root));
+  refuseUntrustedInput(tree, selected.map(([, project]) => project.root), '@slipway/nx:update');
   const conflicts: string[] = [];
   for (const [name, project] of selected) {
     const updates = await updateProject(tree, project.root, { loadVersion, twoWay: options.twoWay });
@@ -43,24 +39,4 @@ export default async function updateGenerator(
   return () => {
     if (conflicts.length > 0) process.exitCode = 1;
   };
-}
-
-/**
- * Answers records and team layers are repository files that a pull request can change, and the
- * update turns them into paths, npm specs and imports. All of them are validated first, so that
- * a bad one refuses the whole update before anything is rendered, loaded, installed or written.
- */
-function refuseUntrustedInput(tree: Tree, roots: readonly string[]): void {
-  const problems: string[] = [];
-  const check = (read: () => unknown) => {
-    try {
-      read();
-    } catch (error) {
-      if (!(error instanceof UntrustedFileError)) throw error;
-      problems.push(error.message);
-    }
-  };
-  for (const root of roots) check(() => readAnswers(tree, root));
-  check(() => validateTeamLayers(tree));
-  if (problems.length > 0) throw new UntrustedFileError(`@slipway/nx:update refused; nothing was written.\n${problems.join('\n')}`);
 }

@@ -11,7 +11,7 @@ import newMcpService from '../new-mcp-service/generator.js';
 import update from './generator.js';
 
 const LAYER = 'tools/slipway';
-const README = (version: string) => `# <%= title %> (ACME platform, layer ${version})\n\nOwned by the payments team.\n`;
+const README = (version: string) => `# <%- title %> (ACME platform, layer ${version})\n\nOwned by the payments team.\n`;
 
 function useTeamLayer(tree: Tree): void {
   const nxJson = readJson(tree, 'nx.json');

@@ -1,7 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
-import { resolveDelivery, type Delivery } from '../../github-actions/lib/delivery.js';
-import { assertDeployableName } from '../../github-actions/lib/normalize-options.js';
+import { assertDeployableName, resolveDelivery, type Delivery } from '../../../packages/nx/src/deployment/delivery.js';
 import type { ParsedAzurePipelinesOptions } from '../schema.js';
 
 export const GENERATOR = '@slipway/nx:azure-pipelines';

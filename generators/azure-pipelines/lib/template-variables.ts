@@ -1,6 +1,6 @@
 import { joinPathFragments, type Tree } from '@nx/devkit';
 import { ciImages, ciTools, imageReference } from '../../../packages/nx/src/versions.js';
-import { scriptVariables, TEST_DATABASE, testScript } from '../../github-actions/lib/delivery.js';
+import { scriptVariables, TEST_DATABASE, testScript } from '../../../packages/nx/src/deployment/delivery.js';
 import type { AzurePipelinesContext } from './normalize-options.js';
 
 /** One deployment stage, in deployment order. */

@@ -1,11 +1,10 @@
 import { joinPathFragments, type Tree } from '@nx/devkit';
-import { posix } from 'node:path';
 import type { DeployTarget } from '../../../packages/nx/src/deploy-target.js';
-import { titleCase } from '../../../packages/nx/src/names.js';
+import { buildContextFromProject, dockerfileFromProject } from '../../../packages/nx/src/deployment/container.js';
+import { appLogin, migrationCommand, migrationJobName } from '../../../packages/nx/src/deployment/database.js';
+import { opsPortOf } from '../../../packages/nx/src/deployment/ops-port.js';
+import { environmentVariablePart, sqlIdentifier, titleCase } from '../../../packages/nx/src/names.js';
 import { azureApiVersions, azurePostgresVersion, containerAppsPlaceholderImage } from '../../../packages/nx/src/versions.js';
-import { appLogin, migrationCommand, migrationJobName, sqlIdentifier } from '../../compose/lib/database-roles.js';
-import { opsPortOf } from '../../compose/lib/ops-port.js';
-import { dockerfilePath } from '../../docker/lib/template-variables.js';
 import type { NormalizedAzureOptions } from './normalize-options.js';
 
 /** Built-in Azure role definition ids (the same in every tenant). */
@@ -51,11 +50,11 @@ export function templateVariables(tree: Tree, options: NormalizedAzureOptions, t
     roles: azureRoles,
     placeholderImage: containerAppsPlaceholderImage,
     // azd exports the deployed image as SERVICE_<NAME>_IMAGE_NAME; re-provisioning keeps it.
-    azdImageVariable: `SERVICE_${name.toUpperCase().replace(/-/g, '_')}_IMAGE_NAME`,
+    azdImageVariable: `SERVICE_${environmentVariablePart(name)}_IMAGE_NAME`,
     language: tree.exists(joinPathFragments(target.root, 'tsconfig.json')) ? 'ts' : 'js',
     // The docker generator's Dockerfile builds with the workspace root as context (it holds the lockfile).
-    dockerfile: posix.relative(target.root === '.' ? '' : target.root, dockerfilePath(target)),
-    dockerContext: posix.relative(target.root === '.' ? '' : target.root, '') || '.',
+    dockerfile: dockerfileFromProject(target),
+    dockerContext: buildContextFromProject(target),
     environments: { dev: envParams('dev'), staging: envParams('staging'), prod: envParams('prod') },
   };
 }

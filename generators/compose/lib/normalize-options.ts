@@ -1,7 +1,7 @@
 import type { Tree } from '@nx/devkit';
 import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
 import { refuseStdioOnly, resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
-import { GENERATOR as DOCKER_GENERATOR } from '../../docker/lib/normalize-options.js';
+import { containerProbeOf } from '../../../packages/nx/src/deployment/project.js';
 import type { ParsedComposeOptions } from '../schema.js';
 
 export const GENERATOR = '@slipway/nx:compose';
@@ -22,11 +22,7 @@ export interface ComposeGeneration {
 export function normalizeOptions(tree: Tree, parsed: ParsedComposeOptions): ComposeGeneration {
   const located = resolveDeployTarget(tree, 'compose', parsed.project);
   refuseStdioOnly(tree, 'compose', located, 'a compose service with an HTTP health check and a published port');
-  const docker = readGeneratorRecord(tree, located.root, DOCKER_GENERATOR)?.options ?? {};
-  const target = resolveDeployTarget(tree, 'compose', parsed.project, {
-    port: typeof docker['port'] === 'number' ? docker['port'] : undefined,
-    healthPath: typeof docker['healthPath'] === 'string' ? docker['healthPath'] : undefined,
-  });
+  const target = resolveDeployTarget(tree, 'compose', parsed.project, containerProbeOf(tree, located.root));
   const previous = readGeneratorRecord(tree, target.root, GENERATOR)?.options ?? {};
   const sticky = (given: boolean | undefined, key: string): boolean => given ?? previous[key] === true;
   return {

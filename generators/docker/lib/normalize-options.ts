@@ -1,6 +1,7 @@
 import type { Tree } from '@nx/devkit';
 import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
 import { refuseStdioOnly, resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
+import { assertPortFree } from '../../../packages/nx/src/ports.js';
 import { defaultNodeLine, nodeBaseImages, type NodeLine } from '../../../packages/nx/src/versions.js';
 import type { ParsedDockerOptions } from '../schema.js';
 
@@ -32,6 +33,8 @@ export function normalizeOptions(tree: Tree, parsed: ParsedDockerOptions): Docke
   const located = resolveDeployTarget(tree, 'docker', parsed.project);
   refuseStdioOnly(tree, 'docker', located, 'an image with an HTTP health check and a published port');
   const previous = readGeneratorRecord(tree, located.root, GENERATOR)?.options ?? {};
+  // Compose publishes this port on the host, where another service may already serve on it.
+  if (parsed.port !== undefined && parsed.port !== previous['port']) assertPortFree(tree, 'docker', located.root, parsed.port);
   const port = parsed.port ?? (typeof previous['port'] === 'number' ? previous['port'] : undefined);
   const healthPath = parsed.healthPath ?? (typeof previous['healthPath'] === 'string' ? previous['healthPath'] : undefined);
   const target = resolveDeployTarget(tree, 'docker', parsed.project, { port, healthPath });

@@ -1,13 +1,17 @@
 import type { DeployTarget } from '../../../packages/nx/src/deploy-target.js';
-import { suggestServiceName } from '../../../packages/nx/src/names.js';
+import {
+  CONTAINER_DATA_DIR,
+  CONTAINER_GID,
+  CONTAINER_UID,
+  containerName,
+  dockerfilePath,
+  execForm,
+  nodeFetchProbe,
+  projectDirectory,
+} from '../../../packages/nx/src/deployment/container.js';
 import { imageReference, nodeBaseImages, type PinnedImage } from '../../../packages/nx/src/versions.js';
 import type { NormalizedDockerOptions } from './normalize-options.js';
 
-/** The `node` user of the official Node images (and of the test stand-in): unprivileged, with a passwd entry. */
-export const CONTAINER_UID = 1000;
-export const CONTAINER_GID = 1000;
-/** Where embedded PGlite keeps its files in the container; a volume goes here. */
-export const CONTAINER_DATA_DIR = '/data';
 const BUILD_ROOT = '/workspace';
 const APP_ROOT = '/app';
 
@@ -17,12 +21,6 @@ interface CopyStep {
   readonly destination: string;
 }
 
-/** An image name, compose service name and DNS label: the project name itself for Slipway services. */
-export function containerName(project: string): string {
-  const lowered = project.toLowerCase();
-  return /^[a-z][a-z0-9-]*[a-z0-9]$/.test(lowered) ? lowered : suggestServiceName(project);
-}
-
 /** `node` → `docker.io/library/node:22-bookworm-slim`, the OCI base.name annotation's full form. */
 export function fullImageName(image: PinnedImage): string {
   const repository = image.name.includes('/') ? image.name : `library/${image.name}`;
@@ -30,26 +28,9 @@ export function fullImageName(image: PinnedImage): string {
   return `${registry}${repository}:${image.tag}`;
 }
 
-/** The project's folder inside the build context: '' for a project at the workspace root. */
-function projectDirectory(target: DeployTarget): string {
-  return target.root === '.' ? '' : target.root;
-}
-
-/** The path the Dockerfile sits at, from the workspace root (the build context). */
-export function dockerfilePath(target: DeployTarget): string {
-  const dir = projectDirectory(target);
-  return dir ? `${dir}/Dockerfile` : 'Dockerfile';
-}
-
-/** A JSON array in the spacing Dockerfiles use: `["node", "dist/main.js"]`. */
-function execForm(args: readonly string[]): string {
-  return `[${args.map((arg) => JSON.stringify(arg)).join(', ')}]`;
-}
-
-/** A node fetch of the health path, so the image needs no curl or wget. */
+/** A node fetch of the health path on the port the container was given (PORT), else the built-in one. */
 function healthcheckCommand(port: number, path: string): string {
-  const script = `fetch('http://127.0.0.1:' + (process.env.PORT || ${port}) + '${path}', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
-  return execForm(['node', '-e', script]);
+  return execForm(['node', '-e', nodeFetchProbe(`'http://127.0.0.1:' + (process.env.PORT || ${port}) + '${path}'`)]);
 }
 
 /**

@@ -1,9 +1,7 @@
 import type { Tree } from '@nx/devkit';
 import { resolveDeployTarget } from '../../../packages/nx/src/deploy-target.js';
-import { serviceNameProblems } from '../../../packages/nx/src/names.js';
-import { OptionsError } from '../../../packages/nx/src/options.js';
 import type { ParsedGithubActionsOptions } from '../schema.js';
-import { resolveDelivery, type Delivery } from './delivery.js';
+import { assertDeployableName, resolveDelivery, type Delivery } from '../../../packages/nx/src/deployment/delivery.js';
 
 export const GENERATOR = '@slipway/nx:github-actions';
 
@@ -28,16 +26,6 @@ export function registryKind(registry: string): RegistryKind {
   const host = registry.split('/')[0]!;
   if (host === 'ghcr.io') return 'ghcr';
   return host.endsWith('.azurecr.io') ? 'acr' : 'other';
-}
-
-/** The project name becomes a workflow file name, job concurrency groups and the Container App name. */
-export function assertDeployableName(generator: string, project: string): void {
-  const problems = serviceNameProblems(project);
-  if (problems.length > 0) {
-    throw new OptionsError(
-      `Invalid options for ${generator}; nothing was written.\n  --project: "${project}" ${problems.join('; ')}; it names the Container App and the pipeline files, so rename the Nx project.`,
-    );
-  }
 }
 
 export function normalizeOptions(tree: Tree, parsed: ParsedGithubActionsOptions): GithubActionsContext {

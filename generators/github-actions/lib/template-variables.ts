@@ -1,5 +1,6 @@
 import { ciTools, defaultNodeLine, githubActions } from '../../../packages/nx/src/versions.js';
-import { scriptVariables, TEST_DATABASE, variablePrefix } from './delivery.js';
+import { scriptVariables, TEST_DATABASE } from '../../../packages/nx/src/deployment/delivery.js';
+import { environmentVariablePart } from '../../../packages/nx/src/names.js';
 import type { GithubActionsContext } from './normalize-options.js';
 
 /** One deploy job of the delivery workflow, in deployment order. */
@@ -15,7 +16,7 @@ export interface DeployJob {
 export function templateVariables({ options, delivery, registryKind }: GithubActionsContext) {
   const { project } = delivery;
   const registryHost = options.registry.split('/')[0]!;
-  const prefix = variablePrefix(project);
+  const prefix = environmentVariablePart(project);
   const deployJobs: DeployJob[] = (options.azure ? delivery.environments : []).map((environment, index) => ({
     id: `deploy-${environment.name}`,
     environment: environment.name,

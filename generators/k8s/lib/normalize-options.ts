@@ -1,6 +1,7 @@
 import { joinPathFragments, readJson, type Tree } from '@nx/devkit';
 import { refuseStdioOnly, resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
-import { OptionsError } from '../../../packages/nx/src/options.js';
+import { NAMESPACE_BASE_MAX, namespaceBaseProblem } from '../../../packages/nx/src/names.js';
+import { optionsError } from '../../../packages/nx/src/options.js';
 import type { ParsedK8sOptions } from '../schema.js';
 
 export const GENERATOR = '@slipway/nx:k8s';
@@ -33,10 +34,8 @@ export function normalizeOptions(tree: Tree, options: ParsedK8sOptions): { optio
   const target = resolveDeployTarget(tree, 'k8s', options.project, { port: options.port, database: options.database });
   refuseStdioOnly(tree, 'k8s', target, 'Kubernetes');
   const namespace = options.namespace ?? options.project;
-  if (namespace.length > 55) {
-    throw new OptionsError(
-      `Invalid options for ${GENERATOR}; nothing was written.\n  --namespace: "${namespace}" (from the project name) is too long for "<namespace>-staging"; pass --namespace with at most 55 characters.`,
-    );
+  if (namespaceBaseProblem(namespace)) {
+    throw optionsError(GENERATOR, [`--namespace: "${namespace}" (from the project name) is too long for "<namespace>-staging"; pass --namespace with at most ${NAMESPACE_BASE_MAX} characters.`]);
   }
   const monitoringNamespace = options.monitoringNamespace;
   return {

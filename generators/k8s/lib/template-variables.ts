@@ -1,12 +1,12 @@
 import type { DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 // The pods run as the user the generated Dockerfile switches to.
-import { CONTAINER_GID, CONTAINER_UID } from '../../docker/lib/template-variables.js';
-import { appLogin, migrationCommand, sqlIdentifier } from '../../compose/lib/database-roles.js';
-import { opsPortOf } from '../../compose/lib/ops-port.js';
+import { CONTAINER_GID, CONTAINER_UID, execForm } from '../../../packages/nx/src/deployment/container.js';
+import { appLogin, migrationCommand } from '../../../packages/nx/src/deployment/database.js';
+import { opsPortOf } from '../../../packages/nx/src/deployment/ops-port.js';
+import { SHUTDOWN_TIMEOUT_MS } from '../../../packages/nx/src/deployment/shutdown.js';
+import { sqlIdentifier } from '../../../packages/nx/src/names.js';
 import type { NormalizedK8sOptions } from './normalize-options.js';
 
-/** Runtime default for SHUTDOWN_TIMEOUT_MS (packages/mcp-runtime config.ts). */
-const SHUTDOWN_TIMEOUT_MS = 10_000;
 const PRESTOP_SECONDS = 5;
 const SHUTDOWN_MARGIN_SECONDS = 5;
 const TERMINATION_GRACE_SECONDS = 30;
@@ -64,7 +64,7 @@ export function templateVariables(options: NormalizedK8sOptions, target: DeployT
     healthPath: target.healthPath,
     readinessPath: target.readinessPath,
     hasDatabase: target.database !== 'none',
-    migrateArgs: `[${migrationCommand(target).map((part) => JSON.stringify(part)).join(', ')}]`,
+    migrateArgs: execForm(migrationCommand(target)),
     migrateResources: MIGRATE_RESOURCES,
     databaseName: sqlIdentifier(name),
     appLogin: appLogin(name),

@@ -1,6 +1,6 @@
 import { type Tree } from '@nx/devkit';
 import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
-import { OptionsError } from '../../../packages/nx/src/options.js';
+import { optionsError } from '../../../packages/nx/src/options.js';
 import { assignPort } from '../../../packages/nx/src/ports.js';
 import type { ParsedNewMcpServiceOptions } from '../schema.js';
 import { projects } from '../../../packages/nx/src/projects.js';
@@ -25,9 +25,7 @@ export function normalizeOptions(tree: Tree, options: ParsedNewMcpServiceOptions
   const directory = options.directory || `services/${options.name}`;
   const clash = [...projects(tree)].find(([name, project]) => name === options.name && project.root !== directory);
   if (clash) {
-    throw new OptionsError(
-      `Invalid options for ${GENERATOR}; nothing was written.\n  --name: a project named "${options.name}" already exists at ${clash[1].root}; choose another name.`,
-    );
+    throw optionsError(GENERATOR, [`--name: a project named "${options.name}" already exists at ${clash[1].root}; choose another name.`]);
   }
   // A directory that holds (or sits inside, or contains) another project would rewrite that project's files.
   const occupant = [...projects(tree)].find(
@@ -38,9 +36,7 @@ export function normalizeOptions(tree: Tree, options: ParsedNewMcpServiceOptions
   if (occupant) {
     const [name, project] = occupant;
     const where = project.root === directory ? 'holds' : directory.startsWith(`${project.root}/`) ? 'is inside' : 'contains';
-    throw new OptionsError(
-      `Invalid options for ${GENERATOR}; nothing was written.\n  --directory: ${directory} ${where} the project "${name}" (${project.root}); choose a directory of its own, e.g. --directory=services/${options.name}.`,
-    );
+    throw optionsError(GENERATOR, [`--directory: ${directory} ${where} the project "${name}" (${project.root}); choose a directory of its own, e.g. --directory=services/${options.name}.`]);
   }
   const previousPort = readGeneratorRecord(tree, directory, GENERATOR)?.options['port'];
   return {

@@ -52,14 +52,18 @@ export function servicePackageJson(options: NormalizedNewMcpServiceOptions): Ren
   return { path: 'package.json', content: stableJson(pkg), writeOnce: false };
 }
 
-/** The Nx project: build/test cached, serve and inspect continuous, migrate (with a database) never cached. */
+/**
+ * The Nx project: build/test cached, serve and inspect continuous, migrate (with a database) never
+ * cached. Slipway owns these targets by name; the user's own targets and other keys are theirs.
+ */
 export function serviceProjectJson(options: NormalizedNewMcpServiceOptions): RenderedFile {
   const hasHttp = options.transport !== 'stdio';
   const inspector = `npx -y @modelcontextprotocol/inspector@${versions['@modelcontextprotocol/inspector']}`;
   const inspect = hasHttp
     ? {
         continuous: true,
-        dependsOn: ['serve'],
+        // The Inspector connects once serve's readyWhen probe (/readyz) answers, not merely once it started.
+        dependsOn: [{ target: 'serve', waitFor: 'ready' }],
         executor: 'nx:run-commands',
         options: { command: `${inspector} --transport http --server-url http://localhost:${options.port}/mcp` },
       }
@@ -85,10 +89,16 @@ export function serviceProjectJson(options: NormalizedNewMcpServiceOptions): Ren
       },
       inspect,
       ...(options.database === 'none' ? {} : { migrate: { dependsOn: ['build'], executor: 'nx:run-script', options: { script: 'migrate' } } }),
-      serve: { continuous: true, executor: 'nx:run-script', options: { script: 'dev' } },
+      serve: {
+        continuous: true,
+        executor: 'nx:run-script',
+        options: { script: 'dev' },
+        // Nx 24: dependents that wait for "ready" start when the service answers its readiness probe.
+        ...(hasHttp ? { readyWhen: { url: `http://127.0.0.1:{env.PORT ?? ${options.port}}/readyz` } } : {}),
+      },
       test: { cache: true, executor: 'nx:run-script', options: { script: 'test' } },
       typecheck: { cache: true, executor: 'nx:run-script', options: { script: 'typecheck' } },
     },
   };
-  return { path: 'project.json', content: stableJson(project), writeOnce: false };
+  return { path: 'project.json', content: stableJson(project), writeOnce: false, grain: 'targets' };
 }

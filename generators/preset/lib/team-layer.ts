@@ -1,17 +1,7 @@
 import { readJson, updateJson, type Tree } from '@nx/devkit';
+import { isSlipwayPlugin, type NxJson } from '../../../packages/nx/src/names.js';
 import { layerFolders } from '../../../packages/nx/src/team-layers.js';
 import { UntrustedFileError, layerFolder } from '../../../packages/nx/src/untrusted.js';
-
-interface PluginEntry {
-  plugin: string;
-  options?: { layers?: unknown } & Record<string, unknown>;
-}
-
-interface NxJson {
-  plugins?: Array<string | PluginEntry>;
-}
-
-const SLIPWAY_PLUGINS = new Set(['@slipway/nx', '@slipway/nx/plugin']);
 
 /**
  * Declares a team layer folder in the Slipway plugin entry of nx.json (`options.layers`), after
@@ -24,7 +14,7 @@ export function declareTeamLayer(tree: Tree, folder: string): void {
     throw new UntrustedFileError(`the team layer folder ${JSON.stringify(folder)} must be a normalized folder inside the workspace, e.g. tools/slipway`);
   }
   const plugins = readJson<NxJson>(tree, 'nx.json').plugins ?? [];
-  const index = plugins.findIndex((p) => SLIPWAY_PLUGINS.has(typeof p === 'string' ? p : p.plugin));
+  const index = plugins.findIndex(isSlipwayPlugin);
   if (index < 0) throw new Error('nx.json has no @slipway/nx/plugin entry to declare the team layer in');
   const entry = plugins[index]!;
   const current = typeof entry === 'string' ? undefined : entry.options?.layers;

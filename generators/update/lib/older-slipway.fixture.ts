@@ -1,5 +1,6 @@
 import type { Tree } from '@nx/devkit';
-import { contentHash, readGeneratorRecord, writeGeneratorRecord } from '../../../packages/nx/src/answers.js';
+import { readGeneratorRecord, writeGeneratorRecord } from '../../../packages/nx/src/answers.js';
+import { recordedHash } from '../../../packages/nx/src/file-ownership.js';
 import { captureRenders } from '../../../packages/nx/src/generate-layer.js';
 import { generatorsByKey } from '../../../packages/nx/src/generator-registry.js';
 import type { RenderedFile } from '../../../packages/nx/src/render.js';
@@ -47,7 +48,7 @@ export async function generatedByOlderVersion(tree: Tree, name: string): Promise
   const files: Record<string, string> = {};
   for (const file of oldRender(captured!.files)) {
     tree.write(`${root}/${file.path}`, file.content);
-    files[file.path] = contentHash(file.content);
+    files[file.path] = recordedHash(file);
   }
   writeGeneratorRecord(tree, root, KEY, { ...record, version: OLD, files });
   return root;

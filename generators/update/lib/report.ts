@@ -1,6 +1,6 @@
 import { logger } from '@nx/devkit';
 import { createTwoFilesPatch } from 'diff';
-import type { GenerationUpdate, UpdateOutcome } from './update-project.js';
+import type { GenerationUpdate, UpdateOutcome } from '../../../packages/nx/src/update-project.js';
 
 const QUIET: ReadonlySet<UpdateOutcome> = new Set(['unchanged']);
 

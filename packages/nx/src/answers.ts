@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { joinPathFragments, type Tree } from '@nx/devkit';
 import { z } from 'zod';
 import { generatorsByKey } from './generator-registry.js';
+import { recordingGenerators } from './generator-table.js';
 import { stableJson } from './stable-json.js';
 import { UntrustedFileError, exactVersion, jsonObject, layerFolder, layerName, parseUntrusted, sha256Hash, workspaceBase, workspacePath } from './untrusted.js';
 
@@ -47,7 +48,7 @@ export interface AnswersFile {
  * Generators that record facts but render nothing, so the re-rendering registry does not list
  * them; every other key must be one the registry knows.
  */
-const RECORD_ONLY_GENERATORS: ReadonlySet<string> = new Set(['@slipway/nx:adopt']);
+const RECORD_ONLY_GENERATORS: ReadonlySet<string> = new Set(recordingGenerators('facts'));
 
 export function isKnownGenerator(key: string): boolean {
   return Object.hasOwn(generatorsByKey, key) || RECORD_ONLY_GENERATORS.has(key);

@@ -1,6 +1,7 @@
 import { joinPathFragments, readJson, type Tree } from '@nx/devkit';
 import { readGeneratorRecord } from './answers.js';
-import { OptionsError } from './options.js';
+import { transportOf } from './deployment/project.js';
+import { optionsError } from './options.js';
 import { projects } from './projects.js';
 import { isWorkspaceMember } from './workspace.js';
 
@@ -49,7 +50,7 @@ interface ProjectPackageJson {
 }
 
 function fail(generator: string, message: string): never {
-  throw new OptionsError(`Invalid options for @slipway/nx:${generator}; nothing was written.\n  ${message}`);
+  throw optionsError(generator, [message]);
 }
 
 /** `node dist/main.js` → ["node", "dist/main.js"]; anything needing a shell is refused with the fix. */
@@ -110,9 +111,7 @@ export function resolveDeployTarget(
  * need, when it has one.
  */
 export function refuseStdioOnly(tree: Tree, generator: string, target: DeployTarget, needs: string, alternative?: string): void {
-  if (readGeneratorRecord(tree, target.root, SERVICE_GENERATOR)?.options['transport'] !== 'stdio') return;
+  if (transportOf(tree, target.root) !== 'stdio') return;
   const fixes = [`re-run \`nx g @slipway/nx:new-mcp-service ${target.project} --transport=both\``, ...(alternative ? [`use ${alternative}`] : [])];
-  throw new OptionsError(
-    `Invalid options for @slipway/nx:${generator}; nothing was written.\n  --project: ${target.project} serves MCP over stdio only; ${needs} needs the HTTP transport: ${fixes.join(', or ')}.`,
-  );
+  throw optionsError(generator, [`--project: ${target.project} serves MCP over stdio only; ${needs} needs the HTTP transport: ${fixes.join(', or ')}.`]);
 }

@@ -1,10 +1,11 @@
 import { joinPathFragments, type Tree } from '@nx/devkit';
-import { contentHash, readAnswers } from './answers.js';
+import { readAnswers } from './answers.js';
+import { classify, OWNERSHIP_RULES, recordedFor, type DriftState } from './file-ownership.js';
 import { generatorsByKey } from './generator-registry.js';
 import { slipwayVersion } from './package-paths.js';
 import { currentApi, rerender } from './rerender.js';
 
-export type DriftState = 'in-sync' | 'edited' | 'update-available' | 'missing' | 'write-once';
+export type { DriftState } from './file-ownership.js';
 
 export interface DriftEntry {
   readonly path: string;
@@ -34,19 +35,16 @@ export async function driftReport(tree: Tree, project: string, projectRoot: stri
     if (record.version !== slipwayVersion) updateAvailable = true;
     const theirs = await rerender(currentApi, tree, key, record, projectRoot, false);
     const base = record.base ?? projectRoot;
-    const files: DriftEntry[] = theirs.files.map((file) => {
-      const ours = tree.read(joinPathFragments(base, file.path), 'utf-8');
+    const files = theirs.files.map((file) => {
       const path = joinPathFragments(base, file.path);
-      if (ours === file.content) return { path, state: 'in-sync' };
-      if (file.writeOnce && ours !== null) return { path, state: 'write-once' };
-      if (ours === null) return { path, state: 'missing' };
-      return { path, state: record.files[file.path] === contentHash(ours) ? 'update-available' : 'edited' };
+      const ownership = classify({ template: file, stillRendered: true, recorded: recordedFor(record.files, file.path), onDisk: tree.read(path, 'utf-8') });
+      return { path, ownership };
     });
-    for (const f of files) {
-      if (f.state === 'update-available') updateAvailable = true;
-      if (f.state !== 'in-sync' && f.state !== 'write-once') drifted += 1;
+    for (const { ownership } of files) {
+      if (ownership === 'generated') updateAvailable = true;
+      if (OWNERSHIP_RULES[ownership].drifts) drifted += 1;
     }
-    generations.push({ generator: key, recordedVersion: record.version, files });
+    generations.push({ generator: key, recordedVersion: record.version, files: files.map(({ path, ownership }) => ({ path, state: OWNERSHIP_RULES[ownership].drift })) });
   }
   return { project, generations, updateAvailable, drifted };
 }

@@ -47,11 +47,6 @@ export async function captureRenders(run: () => Promise<unknown>): Promise<Captu
   return sink;
 }
 
-/** Whether generators are running under captureRenders (a re-render that writes nothing). */
-export function isCapturing(): boolean {
-  return captureSink.getStore() !== undefined;
-}
-
 /**
  * The shared body of every Slipway generator: render a layer, write it without clobbering the
  * user's edits, report what was kept, and record what was generated.

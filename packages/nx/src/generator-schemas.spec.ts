@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from './options.js';
 import { packageRoot } from './package-paths.js';
 
 interface JsonProperty {
   readonly type?: string | string[];
+  readonly description?: string;
+  readonly default?: unknown;
   readonly enum?: unknown[];
   readonly 'x-prompt'?: string | { readonly items?: ReadonlyArray<{ readonly value: unknown }> };
 }
@@ -40,6 +43,13 @@ function enumValues(field: z.ZodType): unknown[] | undefined {
   return def.innerType ? enumValues(def.innerType) : undefined;
 }
 
+/** The value zod fills in when the option is left out, as it would be typed on the command line. */
+function defaultText(field: z.ZodType): string | undefined {
+  const def = field.def as { type: string; innerType?: z.ZodType; defaultValue?: unknown };
+  if (def.type === 'default') return Array.isArray(def.defaultValue) ? def.defaultValue.join(',') : String(def.defaultValue);
+  return def.innerType ? defaultText(def.innerType) : undefined;
+}
+
 // zod decides what is valid; schema.json only describes the options for Nx (help, prompts), so a
 // bad value, a wrong type or an unknown option reaches parseOptions and gets the option, the rule and a fix.
 describe.each(generators)('%s: schema.json and the zod schema', (generator) => {
@@ -58,6 +68,17 @@ describe.each(generators)('%s: schema.json and the zod schema', (generator) => {
     }
   });
 
+  // Nx passes schema.json's defaults to the generator as if typed, over a team layer's defaults.json.
+  it('leave defaults to zod, and describe each one as zod has it', async () => {
+    const shape = shapeOf(await zodSchemaOf(generator));
+    for (const [name, property] of Object.entries(json.properties)) {
+      expect(property.default, `${name}.default`).toBeUndefined();
+      const fallback = shape[name] ? defaultText(shape[name]) : undefined;
+      if (fallback === '') expect(property.description, `${name}.description`).toMatch(/none by default/i);
+      else if (fallback !== undefined) expect(property.description, `${name}.description`).toContain(`Default: ${fallback}`);
+    }
+  });
+
   it('prompt with exactly the values zod accepts', async () => {
     const shape = shapeOf(await zodSchemaOf(generator));
     for (const [name, property] of Object.entries(json.properties)) {
@@ -71,7 +92,7 @@ describe.each(generators)('%s: schema.json and the zod schema', (generator) => {
 describe('parseOptions', () => {
   it('refuses an unknown option, naming it and the options there are', async () => {
     const schema = await zodSchemaOf('docker');
-    expect(() => parseOptions('docker', schema, { project: 'orders', prot: 4000 })).toThrow(
+    expect(() => parseOptions(createTreeWithEmptyWorkspace(), 'docker', schema, { project: 'orders', prot: 4000 })).toThrow(
       /Invalid options for @slipway\/nx:docker; nothing was written\.\n {2}--prot: is not an option of @slipway\/nx:docker; the options are --project, /,
     );
   });

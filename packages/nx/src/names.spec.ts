@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { serviceNameProblems, suggestServiceName, titleCase, workspaceNameProblems } from './names.js';
+import {
+  environmentVariablePart,
+  isSlipwayPlugin,
+  NAMESPACE_BASE_MAX,
+  namespaceBaseProblem,
+  serviceNameProblems,
+  sqlIdentifier,
+  suggestServiceName,
+  titleCase,
+  workspaceNameProblems,
+} from './names.js';
 
 describe('service names', () => {
   it.each(['orders', 'ab', 'orders-api', 'a1', 'x'.repeat(32)])('accepts %j', (name) => {
@@ -22,6 +32,11 @@ describe('service names', () => {
     expect(serviceNameProblems(name)).toEqual([expect.stringContaining('YAML reads as a boolean, null or number')]);
     expect(suggestServiceName(name)).toBe(`${name}-service`);
     expect(serviceNameProblems(suggestServiceName(name))).toEqual([]);
+  });
+
+  // Found by generators/fuzz.spec.ts: the YAML parser throws on these, and a crash is no error message.
+  it.each(['@x', '`x`', '%x', '*x'])('refuses %j, which YAML cannot read as a plain scalar, with the rules it breaks', (name) => {
+    expect(serviceNameProblems(name)).toContain('must not be a word YAML reads as a boolean, null or number (Kubernetes labels, Docker Compose)');
   });
 
   it('accepts no name that YAML 1.1 or 1.2 reads as a non-string (every name up to 3 characters, and longer words)', () => {
@@ -54,5 +69,28 @@ describe('workspace names', () => {
 
   it.each(['', 'My-Platform', '.hidden', '_x', 'a/b', '@acme/platform', 'node_modules', 'x'.repeat(215)])('rejects %j', (name) => {
     expect(workspaceNameProblems(name).length).toBeGreaterThan(0);
+  });
+});
+
+describe('names derived from a service name', () => {
+  it('an environment variable part is the name in capitals, every other character an underscore', () => {
+    expect(environmentVariablePart('orders-api2')).toBe('ORDERS_API2');
+    expect(environmentVariablePart('a.b_c')).toBe('A_B_C');
+  });
+
+  it('a SQL identifier needs no quoting', () => {
+    expect(sqlIdentifier('orders-api')).toBe('orders_api');
+  });
+
+  it('a namespace leaves room for the longest overlay suffix within a DNS-1123 label', () => {
+    expect(NAMESPACE_BASE_MAX + '-staging'.length).toBe(63);
+    expect(namespaceBaseProblem('a'.repeat(NAMESPACE_BASE_MAX))).toBeUndefined();
+    expect(namespaceBaseProblem('a'.repeat(NAMESPACE_BASE_MAX + 1))).toMatch(/^must be at most 55 characters/);
+  });
+
+  it('knows Slipway\'s nx.json plugin entries by either name, as a string or an object', () => {
+    expect(isSlipwayPlugin('@slipway/nx')).toBe(true);
+    expect(isSlipwayPlugin({ plugin: '@slipway/nx/plugin' })).toBe(true);
+    expect(isSlipwayPlugin({ plugin: '@nx/js' })).toBe(false);
   });
 });

@@ -20,7 +20,15 @@ const AZURE_CONTAINER_APP_MAX = 32;
  * itself, so no list of words can fall behind it.
  */
 export function isYamlSpecial(value: string): boolean {
-  return (['1.2', '1.1'] as const).some((version) => typeof parseYaml(value, { version }) !== 'string');
+  return (['1.2', '1.1'] as const).some((version) => {
+    try {
+      // logLevel 'error': a tag like `!x` is a warning, which would go to stderr.
+      return typeof parseYaml(value, { version, logLevel: 'error' }) !== 'string';
+    } catch {
+      // Not a plain scalar at all (`@x`, `*x`, `%x`): no safer unquoted.
+      return true;
+    }
+  });
 }
 
 export const serviceNameRules: readonly NameRule[] = [
@@ -98,4 +106,45 @@ export function titleCase(name: string): string {
     .filter(Boolean)
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
     .join(' ');
+}
+
+/**
+ * `orders-api` → `ORDERS_API`: a name as part of an environment variable (compose's image variable,
+ * the CI variables' prefix, azd's SERVICE_<NAME>_IMAGE_NAME, which azd forms the same way).
+ */
+export function environmentVariablePart(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/** `orders-api` → `orders_api`: a PostgreSQL identifier (database, login) that needs no quoting. */
+export function sqlIdentifier(name: string): string {
+  return name.replace(/-/g, '_');
+}
+
+/** Kubernetes namespaces are DNS-1123 labels (63 characters); overlays append up to `-staging` (8). */
+export const NAMESPACE_BASE_MAX = 63 - '-staging'.length;
+
+/** Why a namespace can't be the base of the overlays' `<namespace>-<environment>`, or undefined when it can. */
+export function namespaceBaseProblem(namespace: string): string | undefined {
+  return namespace.length > NAMESPACE_BASE_MAX
+    ? `must be at most ${NAMESPACE_BASE_MAX} characters, so that "<namespace>-staging" stays a valid name`
+    : undefined;
+}
+
+/** The entry `nx add @slipway/nx` registers in nx.json, and the names a Slipway plugin entry may have. */
+export const SLIPWAY_PLUGIN = '@slipway/nx/plugin';
+const SLIPWAY_PLUGIN_NAMES: ReadonlySet<string> = new Set(['@slipway/nx', SLIPWAY_PLUGIN]);
+
+/** The sync generator `init` registers in nx.json, which `nx sync` and `nx sync:check` run. */
+export const SLIPWAY_SYNC_GENERATOR = '@slipway/nx:sync';
+
+/** The parts of nx.json Slipway reads and writes. */
+export interface NxJson {
+  plugins?: Array<string | { plugin: string; options?: { layers?: unknown } & Record<string, unknown> }>;
+  sync?: { globalGenerators?: string[] } & Record<string, unknown>;
+}
+
+/** Whether an nx.json `plugins` entry is Slipway's. */
+export function isSlipwayPlugin(entry: string | { plugin: string }): boolean {
+  return SLIPWAY_PLUGIN_NAMES.has(typeof entry === 'string' ? entry : entry.plugin);
 }

@@ -1,21 +1,38 @@
 import { type Tree } from '@nx/devkit';
 import { readAnswers } from './answers.js';
-import { OptionsError } from './options.js';
+import { generatorKey } from './generator-table.js';
+import { optionsError } from './options.js';
 import { projects } from './projects.js';
 
 export const FIRST_SERVICE_PORT = 3000;
+
+/**
+ * Generators whose recorded port binds on the developer's machine: the service itself (`nx serve`)
+ * and its image (compose publishes the Dockerfile's port). The k8s and azure ports are inside the
+ * cluster or the Container App, where services do not share ports.
+ */
+const HOST_PORT_GENERATORS = [generatorKey('new-mcp-service'), generatorKey('docker')];
 
 /** Ports already taken by Slipway services in the workspace, with the project that holds each. */
 export function portsInUse(tree: Tree, exceptRoot?: string): Map<number, string> {
   const taken = new Map<number, string>();
   for (const [name, project] of projects(tree)) {
     if (project.root === exceptRoot) continue;
-    for (const record of Object.values(readAnswers(tree, project.root)?.records ?? {})) {
-      const port = record.options['port'];
+    const records = readAnswers(tree, project.root)?.records ?? {};
+    for (const key of HOST_PORT_GENERATORS) {
+      const port = Object.hasOwn(records, key) ? records[key]!.options['port'] : undefined;
       if (typeof port === 'number') taken.set(port, name);
     }
   }
   return taken;
+}
+
+/** Refuses a port another service in the workspace already serves on; `generator` is the one asked for it. */
+export function assertPortFree(tree: Tree, generator: string, projectRoot: string, port: number): void {
+  const holder = portsInUse(tree, projectRoot).get(port);
+  if (holder !== undefined) {
+    throw optionsError(generator, [`--port: ${port} is already used by service "${holder}"; omit --port to get a free one.`]);
+  }
 }
 
 /**
@@ -23,16 +40,12 @@ export function portsInUse(tree: Tree, exceptRoot?: string): Map<number, string>
  * lowest free port from 3000 up, so no two services in a workspace collide when served together.
  */
 export function assignPort(tree: Tree, projectRoot: string, requested: number | undefined, current: number | undefined): number {
-  const taken = portsInUse(tree, projectRoot);
   if (requested !== undefined) {
-    const holder = taken.get(requested);
-    if (holder !== undefined) {
-      throw new OptionsError(
-        `Invalid options for @slipway/nx:new-mcp-service; nothing was written.\n  --port: ${requested} is already used by service "${holder}"; omit --port to get a free one.`,
-      );
-    }
+    // Asking again for the port it has (a re-run, update) claims nothing new.
+    if (requested !== current) assertPortFree(tree, 'new-mcp-service', projectRoot, requested);
     return requested;
   }
+  const taken = portsInUse(tree, projectRoot);
   if (current !== undefined && !taken.has(current)) return current;
   let port = FIRST_SERVICE_PORT;
   while (taken.has(port)) port += 1;

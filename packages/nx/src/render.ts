@@ -1,9 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { joinPathFragments, logger, type Tree } from '@nx/devkit';
-import ejs from 'ejs';
-import { contentHash, type GeneratorRecord } from './answers.js';
+import { dirname } from 'node:path/posix';
+import { joinPathFragments, logger, updateProjectConfiguration, type Tree } from '@nx/devkit';
+import type { GeneratorRecord } from './answers.js';
+import { classify, OWNERSHIP_RULES, recordedFor, recordedHash, type FileOutcome, type Grain } from './file-ownership.js';
 import { templatesRoot } from './package-paths.js';
+import { projects } from './projects.js';
+import { outputPath, templateInstances } from './template-paths.js';
+import { renderTemplate } from './template-render.js';
 
 /** One file of a rendered layer, by its path relative to the project root. */
 export interface RenderedFile {
@@ -11,6 +15,8 @@ export interface RenderedFile {
   readonly content: string;
   /** Written once, then owned by the user (their domain code): never touched again. */
   readonly writeOnce: boolean;
+  /** How much of the file Slipway owns (default: all of it); see file-ownership.ts. */
+  readonly grain?: Grain;
 }
 
 /**
@@ -19,11 +25,14 @@ export interface RenderedFile {
  * - `when`: template path → name of a boolean template variable; the file is rendered only when it is true.
  * - `omits`: for a layer rendered on top of others (renderLayers), output paths of the layers below
  *   that this one leaves out.
+ * - `each`: path variable → name of a list template variable; a template whose path holds
+ *   `__<variable>__` is rendered once per item (template-paths.ts).
  */
 interface LayerManifest {
   readonly writeOnce?: readonly string[];
   readonly when?: Readonly<Record<string, string>>;
   readonly omits?: readonly string[];
+  readonly each?: Readonly<Record<string, string>>;
 }
 
 const MANIFEST = 'layer.json';
@@ -87,28 +96,6 @@ function manifestOf(source: TemplateSource, paths: readonly string[]): LayerMani
 }
 
 /**
- * `src/__dot__gitignore.ejs` → `src/.gitignore`: npm pack drops dotfiles like .gitignore, so templates spell them out.
- * `__name__` in a path takes the string template variable `name` (`__project__-delivery.yml` → `orders-delivery.yml`);
- * a value may hold `/`, and empty or `.` segments drop out (a project at the workspace root).
- */
-function outputPath(templatePath: string, vars: Readonly<Record<string, unknown>>): string {
-  return templatePath
-    .replace(/\.ejs$/, '')
-    .split('/')
-    .map((segment) =>
-      segment.replace(/^__dot__/, '.').replace(/__([A-Za-z][A-Za-z0-9]*)__/g, (match, name: string) => {
-        if (name === 'dot') return match;
-        const value = vars[name];
-        if (typeof value !== 'string') throw new Error(`template path "${templatePath}": "${name}" is not a string template variable`);
-        return value;
-      }),
-    )
-    .flatMap((segment) => segment.split('/'))
-    .filter((segment) => segment !== '' && segment !== '.')
-    .join('/');
-}
-
-/**
  * Renders one layer with the given variables. EJS only substitutes and branches; every decision
  * with a name is made in TypeScript beforehand.
  */
@@ -127,12 +114,14 @@ function renderSource(source: TemplateSource, vars: Readonly<Record<string, unkn
       }
       return flag;
     })
-    .map((templatePath) => {
-      const text = source.read(templatePath);
-      const content = templatePath.endsWith('.ejs') ? ejs.render(text, { ...vars }, { filename: source.filename(templatePath) }) : text;
-      const path = outputPath(templatePath, vars);
-      return { path, content, writeOnce: matches(manifest.writeOnce ?? [], path) !== undefined };
-    });
+    .flatMap((templatePath) =>
+      templateInstances(templatePath, manifest.each ?? {}, vars, source.label).map((instance) => {
+        const text = source.read(templatePath);
+        const content = templatePath.endsWith('.ejs') ? renderTemplate(text, instance, source.filename(templatePath), `${source.label}/${templatePath}`) : text;
+        const path = outputPath(templatePath, instance);
+        return { path, content, writeOnce: matches(manifest.writeOnce ?? [], path) !== undefined };
+      }),
+    );
   return { manifest, files };
 }
 
@@ -164,14 +153,7 @@ export function renderLayers(layers: readonly string[], vars: Readonly<Record<st
   return overlay(layers.map(packagedLayer), vars);
 }
 
-export type FileOutcome =
-  | 'created'
-  | 'updated'
-  | 'unchanged'
-  | 'kept-user-edit'
-  | 'kept-existing'
-  | 'kept-user-deletion'
-  | 'write-once';
+export type { FileOutcome } from './file-ownership.js';
 
 export interface ApplyResult {
   /** Path → hash to record: what we wrote, or the earlier record where the user's version won. */
@@ -180,9 +162,33 @@ export interface ApplyResult {
 }
 
 /**
- * The one write path for generated files. A file is written only when it is new, or when the
- * copy on disk is exactly what we generated last time (so the user never touched it). A file the
- * user edited or deleted, or a write-once file that exists, is left alone and reported.
+ * The one writer of managed files, used by generation and update: writes `content` (or deletes the
+ * file for null) when it differs from the file on disk. Of a project.json Slipway owns only its
+ * targets (`targets` grain), so an existing one gets them merged in by name, and the user's own
+ * targets and keys stay.
+ */
+export function writeManagedFile(tree: Tree, target: string, content: string | null, grain: Grain = 'file'): void {
+  const onDisk = tree.read(target, 'utf-8');
+  if (content === onDisk) return;
+  if (content === null) return tree.delete(target);
+  if (grain === 'targets' && onDisk !== null) return mergeTargets(tree, dirname(target), content);
+  tree.write(target, content);
+}
+
+function mergeTargets(tree: Tree, root: string, content: string): void {
+  const entry = [...projects(tree)].find(([, project]) => project.root === root);
+  if (!entry) throw new Error(`${root}/project.json: no Nx project has this root, so its targets cannot be merged`);
+  const [name, project] = entry;
+  const ours = (JSON.parse(content) as { targets?: Record<string, unknown> }).targets ?? {};
+  // Sorted, so that a re-run writes the same file byte for byte.
+  const targets = Object.fromEntries(Object.entries({ ...project.targets, ...ours }).sort(([a], [b]) => a.localeCompare(b)));
+  updateProjectConfiguration(tree, name, { ...project, targets } as typeof project);
+}
+
+/**
+ * Generation's use of the one writer: a file is written when it is new, or when the copy on disk
+ * is what we generated last time (the user never touched it); everything else is left alone and
+ * reported. Who owns which file is decided by file-ownership.ts.
  */
 export function applyFiles(
   tree: Tree,
@@ -194,26 +200,12 @@ export function applyFiles(
   const outcomes: Array<{ path: string; outcome: FileOutcome }> = [];
   for (const file of files) {
     const target = joinPathFragments(projectRoot, file.path);
-    const hash = contentHash(file.content);
-    const recorded = previous?.files[file.path];
-    const existing = tree.exists(target) ? tree.read(target) : null;
-    let outcome: FileOutcome;
-    if (existing === null) {
-      outcome = recorded ? 'kept-user-deletion' : 'created';
-    } else if (existing.equals(Buffer.from(file.content))) {
-      outcome = 'unchanged';
-    } else if (file.writeOnce) {
-      outcome = 'write-once';
-    } else if (recorded === undefined) {
-      outcome = 'kept-existing';
-    } else if (recorded === contentHash(existing)) {
-      outcome = 'updated';
-    } else {
-      outcome = 'kept-user-edit';
-    }
-    if (outcome === 'created' || outcome === 'updated') tree.write(target, file.content);
-    const keepsOld = outcome !== 'created' && outcome !== 'updated' && outcome !== 'unchanged';
-    const toRecord = keepsOld ? recorded : hash;
+    const recorded = recordedFor(previous?.files, file.path);
+    const ownership = classify({ template: file, stillRendered: true, recorded, onDisk: tree.read(target, 'utf-8') });
+    const outcome = OWNERSHIP_RULES[ownership].generate;
+    const writes = outcome === 'created' || outcome === 'updated';
+    if (writes) writeManagedFile(tree, target, file.content, file.grain);
+    const toRecord = writes || outcome === 'unchanged' ? recordedHash(file) : recorded;
     if (toRecord !== undefined) hashes[file.path] = toRecord;
     outcomes.push({ path: file.path, outcome });
   }

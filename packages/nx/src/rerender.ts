@@ -28,7 +28,10 @@ export async function rerender(
   const generator = await load();
   const scratch = new ScratchTree(tree);
   if (asRecorded) for (const layer of record.layers ?? []) restoreTeamLayer(scratch, layer);
-  const captured = await api.captureRenders(() => generator(scratch, 'skipInstall' in record.options ? { ...record.options, skipInstall: true } : record.options));
+  const options = 'skipInstall' in record.options ? { ...record.options, skipInstall: true } : record.options;
+  // The mode tells a generator it is re-rendered, so it renders its own files only (an earlier
+  // @slipway/nx ignores it: its generators asked captureRenders whether they were capturing).
+  const captured = await api.captureRenders(() => generator(scratch, options, { mode: 'rerender' }));
   const mine = captured.find((c) => c.generator === key && c.projectRoot === projectRoot);
   if (!mine) throw new Error(`${key} rendered nothing for ${projectRoot}`);
   return mine;

@@ -49,7 +49,8 @@ export class ScratchTree implements Tree {
     const path = this.normalize(filePath);
     const pending = this.pending.get(path);
     if (pending) return pending.content !== null;
-    return this.under.exists(path) || this.children(path).length > 0;
+    // A folder whose files were all deleted here is gone, as in the devkit's own trees.
+    return this.under.isFile(path) || (this.under.exists(path) && !this.deletesUnder(path)) || this.children(path).length > 0;
   }
 
   delete(filePath: string): void {
@@ -82,7 +83,12 @@ export class ScratchTree implements Tree {
       if (content !== null) names.add(name);
       else if (path.slice(prefix.length) === name) names.delete(name);
     }
-    return [...names].sort();
+    return [...names].filter((name) => !this.deletesUnder(`${prefix}${name}`) || this.exists(`${prefix}${name}`)).sort();
+  }
+
+  /** Whether a file below this folder was deleted here. */
+  private deletesUnder(dir: string): boolean {
+    return [...this.pending].some(([path, { content }]) => content === null && path.startsWith(`${dir}/`));
   }
 
   /** The underlying tree's changes with ours on top: devkit helpers such as getProjects read them. */

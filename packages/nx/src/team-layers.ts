@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readJson, type Tree } from '@nx/devkit';
 import { z } from 'zod';
+import { isSlipwayPlugin } from './names.js';
 import { workspaceLayer, type TemplateSource } from './render.js';
 import { UntrustedFileError, exactVersion, jsonObject, layerFolder, layerName, parseUntrusted } from './untrusted.js';
 
@@ -25,8 +26,6 @@ export interface TeamLayer {
   /** Content hash of the whole folder: what the answers record keeps to re-render it later. */
   readonly hash: string;
 }
-
-const PLUGIN_NAMES = new Set(['@slipway/nx', '@slipway/nx/plugin']);
 
 /** The parts of nx.json we read; other plugin entries and options pass through unchecked. */
 const nxJsonSchema = z.looseObject({
@@ -116,7 +115,7 @@ export function teamLayers(tree: Tree): TeamLayer[] {
   if (!tree.exists('nx.json')) return [];
   const entries = parseUntrusted(nxJsonSchema, readJson<object>(tree, 'nx.json'), 'nx.json', LAYERS_FIX).plugins ?? [];
   const paths = entries.flatMap((entry, index) => {
-    if (typeof entry === 'string' || !PLUGIN_NAMES.has(entry.plugin) || entry.options?.layers === undefined) return [];
+    if (typeof entry === 'string' || !isSlipwayPlugin(entry) || entry.options?.layers === undefined) return [];
     return layerFolders(entry.options.layers, index);
   });
   return paths.map((path) => {

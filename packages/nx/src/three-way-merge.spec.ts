@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasConflictMarkers, mergeThreeWay } from './three-way-merge.js';
+import { hasConflictMarkers, mergeProjectTargets, mergeThreeWay } from './three-way-merge.js';
 
 const labels = { ours: 'yours', base: 'slipway 0.1.0', theirs: 'slipway 0.2.0' };
 const base = ['a', 'b', 'c', 'd', 'e', ''].join('\n');
@@ -37,5 +37,25 @@ describe('three-way merge', () => {
   it('treats the same change on both sides as no conflict', () => {
     const both = base.replace('d', 'D');
     expect(mergeThreeWay(both, base, both, labels)).toEqual({ content: both, conflicts: 0 });
+  });
+});
+
+describe('mergeProjectTargets', () => {
+  const project = (targets: object, tags = ['a']) => JSON.stringify({ name: 'orders', tags, targets });
+  const base = project({ build: { command: 'tsc' }, test: { command: 'vitest' }, gone: { command: 'x' } });
+  const theirs = project({ build: { command: 'tsc -b' }, test: { command: 'vitest run' }, serve: { command: 'tsx' } });
+
+  it('takes the new render of targets left as rendered, keeps changed and removed ones, and the user’s own', () => {
+    const ours = project({ build: { command: 'tsc' }, test: { command: 'jest' }, lint: { command: 'eslint' }, gone: { command: 'x' } }, ['mine']);
+    const { content, kept } = mergeProjectTargets(ours, base, theirs);
+    const merged = JSON.parse(content) as { tags: string[]; targets: Record<string, unknown> };
+    expect(merged.tags).toEqual(['mine']);
+    expect(merged.targets).toEqual({ build: { command: 'tsc -b' }, gone: { command: 'x' }, lint: { command: 'eslint' }, serve: { command: 'tsx' }, test: { command: 'jest' } });
+    expect(kept).toEqual(['test']);
+  });
+
+  it('a generated target the user removed stays removed; without a base, any difference is the user’s', () => {
+    expect(mergeProjectTargets(project({ test: { command: 'vitest' } }), base, theirs).kept).toEqual(['build']);
+    expect(mergeProjectTargets(project({ build: { command: 'tsc' } }), undefined, theirs)).toMatchObject({ kept: ['build'] });
   });
 });

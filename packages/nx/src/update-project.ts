@@ -1,12 +1,16 @@
-import { joinPathFragments, type Tree } from '@nx/devkit';
-import { contentHash, readAnswers, writeGeneratorRecord } from '../../../packages/nx/src/answers.js';
-import type { CapturedGeneration } from '../../../packages/nx/src/generate-layer.js';
-import { generatorsByKey } from '../../../packages/nx/src/generator-registry.js';
-import { slipwayVersion } from '../../../packages/nx/src/package-paths.js';
-import type { RenderedFile } from '../../../packages/nx/src/render.js';
-import { currentApi, rerender as render } from '../../../packages/nx/src/rerender.js';
-import type { RenderingApiLoader } from '../../../packages/nx/src/slipway-versions.js';
-import { mergeThreeWay } from '../../../packages/nx/src/three-way-merge.js';
+import { joinPathFragments, type ProjectConfiguration, type Tree } from '@nx/devkit';
+import { answersFileName, readAnswers, writeGeneratorRecord } from './answers.js';
+import { classify, OWNERSHIP_RULES, ownedPart, recordedFor, recordedHash } from './file-ownership.js';
+import type { CapturedGeneration } from './generate-layer.js';
+import { generatorsByKey } from './generator-registry.js';
+import { slipwayVersion } from './package-paths.js';
+import { projects } from './projects.js';
+import { writeManagedFile, type RenderedFile } from './render.js';
+import { currentApi, rerender as render } from './rerender.js';
+import type { RenderingApiLoader } from './slipway-versions.js';
+import { validateTeamLayers } from './team-layers.js';
+import { mergeProjectTargets, mergeThreeWay, type MergeLabels } from './three-way-merge.js';
+import { UntrustedFileError } from './untrusted.js';
 
 export type UpdateOutcome = 'unchanged' | 'updated' | 'created' | 'removed' | 'merged' | 'conflict' | 'skipped';
 
@@ -35,42 +39,53 @@ interface Decision {
   readonly outcome: UpdateOutcome;
   readonly content: string | null;
   readonly reason?: string;
-  readonly conflicts?: number;
 }
 
-/** One file's fate: the user's copy (ours), the recorded render (base) and the new one (theirs). */
+/**
+ * One file's fate, as the ownership rule (file-ownership.ts) decides it from the new render
+ * (theirs), the recorded hash and the user's copy (ours); an edited file is merged over the
+ * recorded render (base), or over nothing in a two-way update.
+ */
 function decide(
   ours: string | null,
   base: RenderedFile | undefined,
   theirs: RenderedFile | undefined,
-  recordedHash: string | undefined,
-  labels: { ours: string; base: string; theirs: string },
-  twoWay: boolean,
+  recorded: string | undefined,
+  labels: MergeLabels,
 ): Decision {
-  const writeOnce = theirs?.writeOnce ?? base?.writeOnce ?? false;
-  if (ours === null) {
-    if (recordedHash !== undefined) return { outcome: 'skipped', content: null, reason: 'you deleted it' };
-    if (theirs) return { outcome: 'created', content: theirs.content };
-    return { outcome: 'unchanged', content: null };
+  const template = theirs ?? base;
+  if (!template) return { outcome: 'unchanged', content: ours };
+  const rule = OWNERSHIP_RULES[classify({ template, stillRendered: theirs !== undefined, recorded, onDisk: ours })];
+  const action = theirs ? rule.update : rule.updateDropped;
+  if (action === 'remove') return { outcome: 'removed', content: null, reason: 'no longer generated' };
+  if (action === 'keep') {
+    // Update never writes a write-once file, so one that happens to match is reported as skipped too.
+    const reason = rule.keptBecause ?? (template.writeOnce && ours !== null ? OWNERSHIP_RULES['write-once'].keptBecause : undefined);
+    return { outcome: reason ? 'skipped' : 'unchanged', content: ours, ...(reason ? { reason } : {}) };
   }
-  if (writeOnce) return { outcome: 'skipped', content: ours, reason: 'yours after the first render (write-once)' };
-  if (!theirs) {
-    const untouched = base ? ours === base.content : recordedHash === contentHash(ours);
-    return untouched
-      ? { outcome: 'removed', content: null, reason: 'no longer generated' }
-      : { outcome: 'skipped', content: ours, reason: 'no longer generated, and you changed it: left in place' };
-  }
-  if (ours === theirs.content) return { outcome: 'unchanged', content: ours };
-  const untouched = twoWay ? recordedHash === contentHash(ours) : base !== undefined && ours === base.content;
-  if (untouched) return { outcome: 'updated', content: theirs.content };
-  if (recordedHash === undefined && !base) {
-    return { outcome: 'skipped', content: ours, reason: 'it existed before Slipway generated it' };
-  }
-  const merged = mergeThreeWay(ours, twoWay || !base ? '' : base.content, theirs.content, labels);
-  if (merged.conflicts > 0) return { outcome: 'conflict', content: merged.content, conflicts: merged.conflicts };
+  // Only a file this version renders is written or merged (see OWNERSHIP_RULES).
+  if (!theirs) return { outcome: 'unchanged', content: ours };
+  if (action === 'write' || ours === null) return { outcome: ours === null ? 'created' : 'updated', content: theirs.content };
+  if (theirs.grain === 'targets') return mergedTargets(ours, base, theirs);
+  const merged = mergeThreeWay(ours, base?.content ?? '', theirs.content, labels);
+  if (merged.conflicts > 0) return { outcome: 'conflict', content: merged.content };
   return merged.content === ours
     ? { outcome: 'unchanged', content: ours, reason: 'your edits; nothing new from Slipway' }
     : { outcome: 'merged', content: merged.content };
+}
+
+/** A project.json is merged target by target: the targets you changed stay yours. */
+function mergedTargets(ours: string, base: RenderedFile | undefined, theirs: RenderedFile): Decision {
+  let merge: ReturnType<typeof mergeProjectTargets>;
+  try {
+    merge = mergeProjectTargets(ours, base?.content, theirs.content);
+  } catch (error) {
+    return { outcome: 'skipped', content: ours, reason: `not valid JSON (${(error as Error).message}): fix it, then update again` };
+  }
+  const { content, kept } = merge;
+  const reason = kept.length > 0 ? `kept your ${kept.join(', ')} target(s)` : undefined;
+  const outcome: UpdateOutcome = ownedPart(theirs, content) === ownedPart(theirs, ours) ? 'unchanged' : 'merged';
+  return { outcome, content: outcome === 'unchanged' ? ours : content, ...(reason ? { reason } : {}) };
 }
 
 /**
@@ -109,14 +124,10 @@ export async function updateProject(
       const target = joinPathFragments(baseDir, path);
       const ours = tree.read(target, 'utf-8');
       const next = theirFiles.get(path);
-      const recordedHash = Object.hasOwn(record.files, path) ? record.files[path] : undefined;
-      const decision = decide(ours, baseFiles.get(path), next, recordedHash, labels, base === undefined);
-      if (decision.content !== ours) {
-        if (decision.content === null) tree.delete(target);
-        else tree.write(target, decision.content);
-      }
-      if (next && decision.outcome !== 'removed') hashes[path] = contentHash(next.content);
-      files.push({ path: target, outcome: decision.outcome, before: ours, after: decision.content, ...(decision.reason ? { reason: decision.reason } : {}) });
+      const decision = decide(ours, baseFiles.get(path), next, recordedFor(record.files, path), labels);
+      writeManagedFile(tree, target, decision.content, next?.grain);
+      if (next && decision.outcome !== 'removed') hashes[path] = recordedHash(next);
+      files.push({ path: target, outcome: decision.outcome, before: ours, after: tree.read(target, 'utf-8'), ...(decision.reason ? { reason: decision.reason } : {}) });
     }
     writeGeneratorRecord(tree, projectRoot, key, {
       version: slipwayVersion,
@@ -128,4 +139,29 @@ export async function updateProject(
     updates.push({ generator: key, fromVersion: record.version, files, ...(twoWayReason ? { twoWayReason } : {}) });
   }
   return updates;
+}
+
+/** The workspace's projects that have an answers record, by name. */
+export function managedProjects(tree: Tree): Array<[string, ProjectConfiguration]> {
+  return [...projects(tree)].filter(([, project]) => tree.exists(joinPathFragments(project.root, answersFileName))).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/**
+ * Answers records and team layers are repository files that a pull request can change, and the
+ * update turns them into paths, npm specs and imports. All of them are validated first, so that
+ * a bad one refuses the whole update before anything is rendered, loaded, installed or written.
+ */
+export function refuseUntrustedInput(tree: Tree, roots: readonly string[], generator: string): void {
+  const problems: string[] = [];
+  const check = (read: () => unknown) => {
+    try {
+      read();
+    } catch (error) {
+      if (!(error instanceof UntrustedFileError)) throw error;
+      problems.push(error.message);
+    }
+  };
+  for (const root of roots) check(() => readAnswers(tree, root));
+  check(() => validateTeamLayers(tree));
+  if (problems.length > 0) throw new UntrustedFileError(`${generator} refused; nothing was written.\n${problems.join('\n')}`);
 }

@@ -1,6 +1,7 @@
 import { readJson, updateJson, writeJson, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
+import { isSlipwayPlugin, SLIPWAY_PLUGIN, SLIPWAY_SYNC_GENERATOR, type NxJson } from './names.js';
 
 interface RootPackageJson {
   workspaces?: string[] | { packages?: string[] };
@@ -57,16 +58,19 @@ export function ensureRootDevDependencies(tree: Tree, deps: Readonly<Record<stri
   return true;
 }
 
-interface NxJson {
-  plugins?: Array<string | { plugin: string; options?: unknown }>;
-}
-
 /** Registers `@slipway/nx/plugin` in nx.json (creating nx.json when missing; the plugin infers the drift-check target), unless a Slipway entry is there. */
 export function ensureNxPlugin(tree: Tree): void {
   // A package.json-only workspace has no nx.json; without one the plugin (and its slipway-check target) is never loaded.
   if (!tree.exists('nx.json')) writeJson(tree, 'nx.json', { $schema: './node_modules/nx/schemas/nx-schema.json' });
-  const plugins = readJson<NxJson>(tree, 'nx.json').plugins ?? [];
-  const name = (p: string | { plugin: string }) => (typeof p === 'string' ? p : p.plugin);
-  if (plugins.some((p) => name(p) === '@slipway/nx' || name(p) === '@slipway/nx/plugin')) return;
-  updateJson<NxJson>(tree, 'nx.json', (json) => ({ ...json, plugins: [...(json.plugins ?? []), { plugin: '@slipway/nx/plugin', options: {} }] }));
+  const nxJson = readJson<NxJson>(tree, 'nx.json');
+  if (!(nxJson.plugins ?? []).some(isSlipwayPlugin)) {
+    updateJson<NxJson>(tree, 'nx.json', (json) => ({ ...json, plugins: [...(json.plugins ?? []), { plugin: SLIPWAY_PLUGIN, options: {} }] }));
+  }
+  // A global sync generator: `nx sync:check` fails when Slipway-owned files are behind the installed templates.
+  if (!(nxJson.sync?.globalGenerators ?? []).includes(SLIPWAY_SYNC_GENERATOR)) {
+    updateJson<NxJson>(tree, 'nx.json', (json) => ({
+      ...json,
+      sync: { ...json.sync, globalGenerators: [...(json.sync?.globalGenerators ?? []), SLIPWAY_SYNC_GENERATOR] },
+    }));
+  }
 }

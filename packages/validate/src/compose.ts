@@ -231,7 +231,8 @@ export async function composeCliProblems(doc: JsonObject): Promise<string[] | un
       const context = typeof build === 'string' ? build : isObject(build) && typeof build['context'] === 'string' ? build['context'] : undefined;
       if (context !== undefined && !context.includes('$') && !/^[a-z]+:\/\//.test(context)) mkdirSync(join(dir, context), { recursive: true });
     }
-    const text = stringify(v1);
+    // docker-compose 1.29 reads YAML 1.1: strings such as `yes` or `on` must come out quoted for it.
+    const text = stringify(v1, { version: '1.1' });
     writeFileSync(join(dir, 'compose.yaml'), text);
     const required = [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?\?/g)].map((m) => m[1]!);
     const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: scratch, ...Object.fromEntries(required.map((v) => [v, 'validator-placeholder'])) };

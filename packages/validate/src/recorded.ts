@@ -1,18 +1,11 @@
 import type { Tree } from '@nx/devkit';
 // The plugin's one validating parser of the answers record (untrusted input: paths stay inside the workspace).
 import { readAnswers } from '@slipway/nx/answers';
+import { layerOfGenerator } from '@slipway/nx/generator-table';
 import { validateFiles, type SkippedCheck, type ValidationContext, type ValidationProblem } from './index.js';
 
-/** The template layer whose validators check each generator's output. */
-export const layerOfGenerator: Readonly<Record<string, string>> = {
-  '@slipway/nx:new-mcp-service': 'server',
-  '@slipway/nx:docker': 'docker',
-  '@slipway/nx:compose': 'compose',
-  '@slipway/nx:k8s': 'k8s',
-  '@slipway/nx:azure': 'azure',
-  '@slipway/nx:github-actions': 'github',
-  '@slipway/nx:azure-pipelines': 'azure-pipelines',
-};
+/** The template layer whose validators check each generator's output: @slipway/nx's generator table says. */
+export { layerOfGenerator };
 
 export interface GenerationCheck {
   readonly generator: string;

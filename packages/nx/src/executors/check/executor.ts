@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { logger, type ExecutorContext, type Tree } from '@nx/devkit';
 import { driftReport } from '../../drift.js';
+import { DRIFTING_STATES } from '../../file-ownership.js';
 
 const require = createRequire(import.meta.url);
 
@@ -16,7 +17,7 @@ export default async function checkExecutor(options: CheckOptions, context: Exec
   const root = context.projectsConfigurations!.projects[project]!.root;
   const report = await driftReport(new FsTree(context.root, false), project, root);
   for (const generation of report.generations) {
-    const off = generation.files.filter((f) => f.state !== 'in-sync' && f.state !== 'write-once');
+    const off = generation.files.filter((f) => DRIFTING_STATES.has(f.state));
     logger.info(`${project} · ${generation.generator} (rendered by ${generation.recordedVersion}): ${off.length === 0 ? 'in sync' : `${off.length} file(s) differ`}`);
     for (const f of off) logger.info(`  ${f.state.padEnd(16)} ${f.path}`);
   }

@@ -1,10 +1,12 @@
 import { joinPathFragments, readJson, type Tree } from '@nx/devkit';
 import { z } from 'zod';
-import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
-import { refuseStdioOnly, SERVICE_GENERATOR, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
-import { containerImages, defaultNodeLine, imageReference, nodeBaseImages, type NodeLine } from '../../../packages/nx/src/versions.js';
-import { migrationJobName } from '../../compose/lib/database-roles.js';
-import { dockerfilePath } from '../../docker/lib/template-variables.js';
+import { refuseStdioOnly, type DeployTarget } from '../deploy-target.js';
+import { serviceNameProblems } from '../names.js';
+import { optionsError } from '../options.js';
+import { containerImages, imageReference, type NodeLine } from '../versions.js';
+import { dockerfilePath } from './container.js';
+import { migrationJobName } from './database.js';
+import { azurePostgresOf, nodeLineOf, presetOf } from './project.js';
 
 /**
  * What both CI/CD generators (github-actions, azure-pipelines) decide the same way about a
@@ -85,15 +87,6 @@ export const TEST_DATABASE = {
   migrationUrl: 'postgres://postgres@localhost:5432/slipway_test',
 } as const;
 
-const AZURE_GENERATOR = '@slipway/nx:azure';
-
-const DOCKER_GENERATOR = '@slipway/nx:docker';
-
-function nodeLineOf(tree: Tree, root: string): NodeLine {
-  const recorded = readGeneratorRecord(tree, root, DOCKER_GENERATOR)?.options['nodeVersion'];
-  return typeof recorded === 'string' && recorded in nodeBaseImages ? (recorded as NodeLine) : defaultNodeLine;
-}
-
 /** `rg-orders-staging`: Azure's recommended `rg-<workload>-<environment>` resource-group naming. */
 export function resourceGroupName(project: string, environment: string): string {
   return `rg-${project}-${environment}`;
@@ -101,8 +94,15 @@ export function resourceGroupName(project: string, environment: string): string 
 
 /** The azure generator provisions the job with PostgreSQL: by its recorded --postgres, else whenever there is a database. */
 function migratesWithJob(tree: Tree, target: DeployTarget): boolean {
-  const postgres = readGeneratorRecord(tree, target.root, AZURE_GENERATOR)?.options['postgres'];
-  return typeof postgres === 'boolean' ? postgres : target.database !== 'none';
+  return azurePostgresOf(tree, target.root) ?? target.database !== 'none';
+}
+
+/** The project name becomes a workflow file name, job concurrency groups and the Container App name. */
+export function assertDeployableName(generator: string, project: string): void {
+  const problems = serviceNameProblems(project);
+  if (problems.length > 0) {
+    throw optionsError(generator, [`--project: "${project}" ${problems.join('; ')}; it names the Container App and the pipeline files, so rename the Nx project.`]);
+  }
 }
 
 export function resolveDelivery(
@@ -115,7 +115,7 @@ export function resolveDelivery(
   // Only the github-actions generator can leave the deployment out (--azure=false, CI only).
   if (deploys) refuseStdioOnly(tree, generator, target, 'deploying it', generator === 'github-actions' ? '--azure=false for CI only' : undefined);
   const root = target.root === '.' ? '' : target.root;
-  const preset = String(readGeneratorRecord(tree, target.root, SERVICE_GENERATOR)?.options['preset'] ?? 'minimal');
+  const preset = presetOf(tree, target.root);
   const smoke = target.managed ? SMOKE_CALLS[preset] : undefined;
   const lockfile = target.lockfile;
   return {
@@ -150,9 +150,4 @@ export function scriptVariables(delivery: Delivery) {
 export function testScript(tree: Tree, root: string): string | undefined {
   const path = joinPathFragments(root, 'package.json');
   return tree.exists(path) ? readJson<{ scripts?: Record<string, string> }>(tree, path).scripts?.['test'] : undefined;
-}
-
-/** `orders-api` → `ORDERS_API`, the prefix of the service's CI variables. */
-export function variablePrefix(project: string): string {
-  return project.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 }

@@ -1,4 +1,4 @@
-import type { DeployTarget } from '../../../packages/nx/src/deploy-target.js';
+import type { DeployTarget } from '../deploy-target.js';
 
 /**
  * The runtime's ops listener (OPS_PORT): with it set, /metrics and /readyz are served only there and

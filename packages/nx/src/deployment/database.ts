@@ -1,4 +1,5 @@
-import type { DeployTarget } from '../../../packages/nx/src/deploy-target.js';
+import type { DeployTarget } from '../deploy-target.js';
+import { sqlIdentifier } from '../names.js';
 
 /**
  * The two database logins every deploy target splits a service's credentials into: the owner (the
@@ -6,11 +7,6 @@ import type { DeployTarget } from '../../../packages/nx/src/deploy-target.js';
  * DATABASE_MIGRATION_URL, and the serving login in DATABASE_URL, which the migration creates and
  * grants to. The serving process never gets the owner, so a SQL escape cannot take the database over.
  */
-
-/** `orders-api` → `orders_api`: a PostgreSQL identifier that needs no quoting. */
-export function sqlIdentifier(service: string): string {
-  return service.replace(/-/g, '_');
-}
 
 /** The serving login's name: the database's, with `_app`, so it never collides with the owner. */
 export function appLogin(service: string): string {
