@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { baseConfigSchema } from './config.js';
 import { runShutdownHooks, shutdownHooks, type ShutdownHook } from './shutdown-hooks.js';
 import { createLogger } from './logger.js';
+import { exitOnSignals } from './signal-exit.js';
 import { buildServerFactory, type Capabilities, type ServerInfo } from './server-factory.js';
 
 export interface StdioServiceOptions {
@@ -56,7 +57,7 @@ export function runStdio(options: StdioServiceOptions): StdioServerHandle {
   let closing: Promise<void> | undefined;
   const transport = new ObservedStdioTransport(() => {
     // Our own close() closes the transport too; only a close we did not start means stdin ended.
-    if (closing === undefined && exitProcess) shutDownAndExit('stdin closed');
+    if (closing === undefined) signals?.exitAfter('stdin closed');
   });
   const handle = serveStdio(factory, {
     transport,
@@ -66,10 +67,7 @@ export function runStdio(options: StdioServiceOptions): StdioServerHandle {
   async function shutdown(): Promise<void> {
     await handle.close();
     await runShutdownHooks(hooks, logger);
-    if (exitProcess) {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-    }
+    signals?.detach();
     logger.info('shutdown complete');
   }
 
@@ -79,34 +77,7 @@ export function runStdio(options: StdioServiceOptions): StdioServerHandle {
     return closing;
   }
 
-  function shutDownAndExit(reason: string): void {
-    logger.info({ reason, timeoutMs }, 'shutting down');
-    const timer = setTimeout(() => {
-      logger.error({ timeoutMs }, 'shutdown timeout reached: exiting');
-      process.exit(1);
-    }, timeoutMs);
-    timer.unref();
-    close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  }
-
-  function onSignal(signal: NodeJS.Signals): void {
-    if (closing !== undefined) {
-      logger.warn({ signal }, 'second signal during shutdown: exiting now');
-      process.exit(1);
-    }
-    shutDownAndExit(signal);
-  }
-
-  if (exitProcess) {
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  }
+  const signals = exitProcess ? exitOnSignals({ logger, close, isClosing: () => closing !== undefined, backstopMs: timeoutMs }) : undefined;
   logger.info('serving MCP over stdio');
   return { close };
 }

@@ -52,6 +52,53 @@ function spawnWorker(workerData: WorkerStart): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
+/** Runs calls one after another, each once the one before has settled (a failure does not stop the queue). */
+function serialQueue(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+interface TransactionSession extends Pick<PgliteThread, 'query' | 'exec'> {
+  /** Bumped when the worker is replaced: a transaction begun in an older one is gone. */
+  generation(): number;
+  /** Why the last worker was replaced. */
+  interruption(): unknown;
+}
+
+/**
+ * BEGIN, `fn`, COMMIT, in the session the caller holds. A restart in the middle (a query stopped by
+ * its timeout) lost the transaction's writes: every later call in it, and its end, reject instead
+ * of looking committed.
+ */
+async function runTransaction<T>(fn: (tx: Pick<PgliteThread, 'query' | 'exec'>) => Promise<T>, session: TransactionSession): Promise<T> {
+  const mine = session.generation();
+  let open = true;
+  const lost = () => new DatabaseUnavailableError('the transaction was rolled back: a query in it was stopped and the embedded database restarted', { cause: session.interruption() });
+  const guard = async <R>(call: () => Promise<R>): Promise<R> => {
+    if (!open) throw new Error('Transaction is closed');
+    if (session.generation() !== mine) throw lost();
+    return call();
+  };
+  await session.exec('BEGIN');
+  let result: T;
+  try {
+    result = await fn({ query: (sql, params) => guard(() => session.query(sql, params)), exec: (sql) => guard(() => session.exec(sql)) });
+  } catch (error) {
+    open = false;
+    if (session.generation() === mine) await session.exec('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  open = false;
+  // A callback that caught the timeout and returned: its writes are gone, so it must not look committed.
+  if (session.generation() !== mine) throw lost();
+  await session.exec('COMMIT');
+  return result;
+}
+
 /** Starts the worker; resolves once PGlite is open and the session set up. */
 export async function startPgliteThread(options: PgliteThreadOptions): Promise<PgliteThread> {
   const setup: string[] = [];
@@ -154,19 +201,10 @@ export async function startPgliteThread(options: PgliteThreadOptions): Promise<P
   };
 
   // One request at a time reaches the worker, so the timer of the one in flight measures only it.
-  let wire: Promise<unknown> = Promise.resolve();
-  const send = (request: Request): Promise<unknown[] | undefined> => {
-    const run = wire.then(() => dispatch(request));
-    wire = run.catch(() => undefined);
-    return run;
-  };
+  const wire = serialQueue();
+  const send = (request: Request): Promise<unknown[] | undefined> => wire(() => dispatch(request));
   // The session: a transaction holds it from BEGIN to COMMIT; other callers queue behind it.
-  let session: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = session.then(fn);
-    session = run.catch(() => undefined);
-    return run;
-  };
+  const exclusive = serialQueue();
 
   const query = <T>(sql: string, params?: unknown[]) => send({ op: 'query', sql, ...(params !== undefined && { params }) }).then((rows) => ({ rows: (rows ?? []) as T[] }));
   const exec = async (sql: string) => {
@@ -179,31 +217,7 @@ export async function startPgliteThread(options: PgliteThreadOptions): Promise<P
   return {
     query: (sql, params) => exclusive(() => query(sql, params)),
     exec: (sql) => exclusive(() => exec(sql)),
-    transaction: (fn) =>
-      exclusive(async () => {
-        const mine = generation;
-        let open = true;
-        const lost = () => new DatabaseUnavailableError('the transaction was rolled back: a query in it was stopped and the embedded database restarted', { cause: interruption });
-        const guard = async <T>(call: () => Promise<T>): Promise<T> => {
-          if (!open) throw new Error('Transaction is closed');
-          if (generation !== mine) throw lost();
-          return call();
-        };
-        await exec('BEGIN');
-        let result;
-        try {
-          result = await fn({ query: (sql, params) => guard(() => query(sql, params)), exec: (sql) => guard(() => exec(sql)) });
-        } catch (error) {
-          open = false;
-          if (generation === mine) await exec('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-        open = false;
-        // A callback that caught the timeout and returned: its writes are gone, so it must not look committed.
-        if (generation !== mine) throw lost();
-        await exec('COMMIT');
-        return result;
-      }),
+    transaction: (fn) => exclusive(() => runTransaction(fn, { query, exec, generation: () => generation, interruption: () => interruption })),
     setSession: (sql) =>
       exclusive(async () => {
         await exec(sql);

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConfigError } from '../config.js';
 
 const DRAIN_POLL_MS = 50;
 
@@ -45,4 +46,30 @@ export async function drainServer(server: Server, timeoutMs: number): Promise<bo
     await closed;
   }
   return timedOut;
+}
+
+/** A bind that failed on the configuration (HOST, PORT, OPS_PORT) becomes one line naming it; else the error itself. */
+export function listenError(error: unknown, variable: 'PORT' | 'OPS_PORT', host: string, port: number): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const hostText = JSON.stringify(host);
+  switch (code) {
+    case 'EADDRNOTAVAIL':
+      return new ConfigError(
+        `Invalid configuration: HOST ${hostText} is not an address of this machine (EADDRNOTAVAIL): use 0.0.0.0 (every interface), 127.0.0.1 or one of its own addresses`,
+        ['HOST'],
+      );
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return new ConfigError(
+        `Invalid configuration: HOST ${hostText} does not resolve (${code}): use an IP address such as 0.0.0.0 or 127.0.0.1, or a name this machine resolves`,
+        ['HOST'],
+      );
+    case 'EADDRINUSE':
+      return new ConfigError(`Invalid configuration: ${variable} ${port} is already in use on ${hostText}: stop the other process or pick another port`, [variable]);
+    case 'EACCES':
+      return new ConfigError(`Invalid configuration: ${variable} ${port} needs privileges to bind on ${hostText}: use a port from 1024 up`, [variable]);
+    default:
+      return error;
+  }
 }

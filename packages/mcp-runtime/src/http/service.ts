@@ -1,20 +1,20 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import { createBearerAuth, type BearerAuth } from '../auth/bearer.js';
+import { createBearerAuth } from '../auth/bearer.js';
 import type { AuthOptions } from '../auth/types.js';
 import { checkOpsPort, ConfigError, type BaseConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { ServiceMetrics, type RouteName } from '../metrics.js';
+import { ServiceMetrics } from '../metrics.js';
 import { buildServerFactory, type Capabilities, type ServerInfo } from '../server-factory.js';
 import { createHeaderGuard, loopbackOrigins } from './allowlists.js';
-import { drainServer, formatUrl, listen } from './listener.js';
+import { drainServer, formatUrl, listen, listenError } from './listener.js';
 import { createMcpEndpoint } from './mcp-endpoint.js';
-import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
-import { requestIdFrom } from './request-id.js';
-import { sendJson } from './responses.js';
+import type { ReadinessCheck } from './readiness.js';
+import { createRoutes, type Listener } from './routes.js';
 import { runShutdownHooks, shutdownHooks, type ShutdownHook } from '../shutdown-hooks.js';
 import { resolveAllowlists } from './service-config.js';
+import { exitOnSignals } from '../signal-exit.js';
 
 export type { ShutdownHook } from '../shutdown-hooks.js';
 
@@ -76,60 +76,8 @@ export interface RunningService {
   ops?: { url: string; port: number; server: Server };
 }
 
-/** Which listener a request came in on: one for everything, or public and ops when OPS_PORT is set. */
-type Listener = 'single' | 'public' | 'ops';
-const METADATA = '/.well-known/oauth-protected-resource';
-const SERVED: Record<Listener, ReadonlySet<RouteName>> = {
-  single: new Set<RouteName>(['/mcp', '/healthz', '/readyz', '/metrics', METADATA]),
-  // Readiness and metrics describe internals: with OPS_PORT they stay off the ingress.
-  public: new Set<RouteName>(['/mcp', '/healthz', METADATA]),
-  ops: new Set<RouteName>(['/healthz', '/readyz', '/metrics']),
-};
 // Requests still running on the ops listener once the public one has drained: probes and scrapes.
 const OPS_DRAIN_MS = 1_000;
-
-const ROUTE_BY_PATH: ReadonlyMap<string, RouteName> = new Map<string, RouteName>([
-  ['/mcp', '/mcp'],
-  ['/healthz', '/healthz'],
-  ['/readyz', '/readyz'],
-  ['/metrics', '/metrics'],
-]);
-const HEALTHY = JSON.stringify({ status: 'ok' });
-
-/** A bind that failed on the configuration (HOST, PORT, OPS_PORT) becomes one line naming it; else the error itself. */
-function listenError(error: unknown, variable: 'PORT' | 'OPS_PORT', host: string, port: number): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  const hostText = JSON.stringify(host);
-  switch (code) {
-    case 'EADDRNOTAVAIL':
-      return new ConfigError(
-        `Invalid configuration: HOST ${hostText} is not an address of this machine (EADDRNOTAVAIL): use 0.0.0.0 (every interface), 127.0.0.1 or one of its own addresses`,
-        ['HOST'],
-      );
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EAI_FAIL':
-      return new ConfigError(
-        `Invalid configuration: HOST ${hostText} does not resolve (${code}): use an IP address such as 0.0.0.0 or 127.0.0.1, or a name this machine resolves`,
-        ['HOST'],
-      );
-    case 'EADDRINUSE':
-      return new ConfigError(`Invalid configuration: ${variable} ${port} is already in use on ${hostText}: stop the other process or pick another port`, [variable]);
-    case 'EACCES':
-      return new ConfigError(`Invalid configuration: ${variable} ${port} needs privileges to bind on ${hostText}: use a port from 1024 up`, [variable]);
-    default:
-      return error;
-  }
-}
-
-function routeOf(url: string | undefined, auth: BearerAuth | undefined, listener: Listener): RouteName {
-  if (url === undefined) return 'other';
-  const query = url.indexOf('?');
-  const path = query === -1 ? url : url.slice(0, query);
-  const route = ROUTE_BY_PATH.get(path) ?? (auth?.metadataPaths.has(path) ? METADATA : 'other');
-  // A route another listener serves is a plain 404 here, indistinguishable from an unknown path.
-  return SERVED[listener].has(route) ? route : 'other';
-}
 
 /**
  * Serves MCP over Streamable HTTP (stateless) on /mcp, with /healthz, /readyz and /metrics; with
@@ -157,77 +105,19 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     ...(auth !== undefined && { auth }),
     onerror: (error) => logger.debug({ err: error }, 'mcp request rejected or failed'),
   });
-  const readiness = options.readiness ?? {};
+  const routes = createRoutes({
+    mcp,
+    logger,
+    readiness: options.readiness ?? {},
+    readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
+    ...(metrics && { metrics }),
+    ...(auth && { auth }),
+  });
   const hooks = shutdownHooks(options.onShutdown);
-  let draining = false;
-  // Responses not yet started when the drain begins must still say Connection: close.
-  const inFlight = new Set<ServerResponse>();
-
-  async function serveReadiness(res: ServerResponse): Promise<void> {
-    if (draining) return sendJson(res, 503, { status: 'shutting_down' });
-    const report = await runReadinessChecks(readiness, config.READINESS_TIMEOUT_MS);
-    // The causes (addresses, driver messages) go to the log only; the body names the failing checks.
-    for (const { check, error, timeoutMs } of report.failures) {
-      const cause = error === undefined ? { timeoutMs } : { err: error };
-      logger.warn({ check, ...cause }, 'readiness check failed');
-    }
-    // Re-checked: shutdown may have begun while the checks ran.
-    if (draining) return sendJson(res, 503, { status: 'shutting_down' });
-    sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'unavailable', checks: report.checks });
-  }
-
-  async function serveMetrics(res: ServerResponse): Promise<void> {
-    if (metrics === undefined) return sendJson(res, 404, { error: 'not_found' });
-    const body = await metrics.render();
-    res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  }
-
-  async function dispatch(route: RouteName, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    switch (route) {
-      case '/mcp':
-        return mcp.handle(req, res, requestId);
-      case '/healthz':
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': HEALTHY.length });
-        res.end(HEALTHY);
-        return;
-      case '/readyz':
-        return serveReadiness(res);
-      case '/metrics':
-        return serveMetrics(res);
-      case METADATA:
-        // A public document: any origin may read it (browser-based MCP clients discover the AS here).
-        res.setHeader('access-control-allow-origin', '*');
-        return sendJson(res, 200, auth?.metadata);
-      default:
-        return sendJson(res, 404, { error: 'not_found' });
-    }
-  }
-
-  async function onRequest(listener: Listener, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const requestId = requestIdFrom(req.headers['x-request-id']);
-    const route = routeOf(req.url, auth, listener);
-    res.setHeader('x-request-id', requestId);
-    if (draining) res.setHeader('connection', 'close');
-    inFlight.add(res);
-    try {
-      await dispatch(route, req, res, requestId);
-    } catch (error) {
-      logger.error({ err: error, reqId: requestId, route }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null });
-      else res.destroy();
-    }
-    inFlight.delete(res);
-    const durationMs = performance.now() - started;
-    const method = req.method ?? 'GET';
-    metrics?.recordHttp(method, route, res.statusCode, durationMs / 1000);
-    logger.info({ reqId: requestId, method, route, status: res.statusCode, durationMs: Math.round(durationMs * 1000) / 1000 }, 'request');
-  }
 
   const timeouts = options.timeouts ?? {};
   function createListener(listener: Listener): Server {
-    const created = createServer((req, res) => void onRequest(listener, req, res));
+    const created = createServer((req, res) => void routes.handle(listener, req, res));
     created.keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? 65_000;
     created.headersTimeout = timeouts.headersTimeoutMs ?? created.keepAliveTimeout + 1_000;
     created.requestTimeout = timeouts.requestTimeoutMs ?? 120_000;
@@ -276,18 +166,14 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   let closing: Promise<void> | undefined;
 
   async function drain(): Promise<void> {
-    draining = true;
-    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+    routes.startDraining();
     logger.info({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down: draining in-flight requests');
     if (await drainServer(server, config.SHUTDOWN_TIMEOUT_MS)) logger.warn('shutdown timeout reached: closing remaining connections');
     // The ops listener outlives the public drain: probes see 503 shutting_down, Prometheus a last scrape.
     if (ops !== undefined) await drainServer(ops.server, Math.min(OPS_DRAIN_MS, config.SHUTDOWN_TIMEOUT_MS));
     await mcp.close();
     await runShutdownHooks(hooks, logger);
-    if (handleSignals) {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-    }
+    signals?.detach();
     logger.info('shutdown complete');
   }
 
@@ -296,25 +182,8 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     return closing;
   }
 
-  function onSignal(signal: NodeJS.Signals): void {
-    if (closing !== undefined) {
-      logger.warn({ signal }, 'second signal during shutdown: exiting now');
-      process.exit(1);
-    }
-    logger.info({ signal }, 'signal received');
-    close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  }
-
-  if (handleSignals) {
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  }
+  // The drain has its own deadline (SHUTDOWN_TIMEOUT_MS), so no backstop timer here.
+  const signals = handleSignals ? exitOnSignals({ logger, close, isClosing: () => closing !== undefined }) : undefined;
 
   return { url, port, close, server, ...(ops && { ops }), ...(metrics && { metrics: metrics.registry }) };
 }
