@@ -1,5 +1,5 @@
 // Argo Rollouts: the rules its controller enforces, and Rollouts that match their AnalysisTemplates.
-import { type Json, asArray, isObject } from './kubernetes-json.js';
+import { type Json, arrayOrEmpty, isObject } from './json-shapes.js';
 import type { RenderedDocument } from './kubernetes-render.js';
 import type { ValidationProblem } from './types.js';
 
@@ -17,12 +17,12 @@ export function argoRolloutsProblems(doc: Json): string[] {
   if (doc['kind'] === 'Rollout') {
     if (fieldsSet(spec['strategy']) !== 1) problems.push('spec.strategy must set exactly one of canary, blueGreen');
     const canary = isObject(spec['strategy']) ? spec['strategy']['canary'] : undefined;
-    asArray(isObject(canary) ? canary['steps'] : undefined).forEach((step, index) => {
+    arrayOrEmpty(isObject(canary) ? canary['steps'] : undefined).forEach((step, index) => {
       if (fieldsSet(step) !== 1) problems.push(`spec.strategy.canary.steps[${index}] must hold exactly one action (setWeight, pause, analysis, ...)`);
     });
   }
   if (doc['kind'] === 'AnalysisTemplate') {
-    asArray(spec['metrics']).filter(isObject).forEach((metric, index) => {
+    arrayOrEmpty(spec['metrics']).filter(isObject).forEach((metric, index) => {
       if (fieldsSet(metric['provider']) !== 1) problems.push(`spec.metrics[${index}].provider must set exactly one provider`);
       const prometheus = isObject(metric['provider']) ? metric['provider']['prometheus'] : undefined;
       if (!isObject(prometheus)) return;
@@ -46,13 +46,13 @@ export function analysisProblems(documents: readonly RenderedDocument[]): Valida
     }
     for (const [name, template] of templates) {
       const spec = isObject(template['spec']) ? template['spec'] : {};
-      for (const metric of asArray(spec['metrics']).filter(isObject)) {
+      for (const metric of arrayOrEmpty(spec['metrics']).filter(isObject)) {
         const prometheus = isObject(metric['provider']) ? metric['provider']['prometheus'] : undefined;
         const conditions = `${String(metric['successCondition'] ?? '')} ${String(metric['failureCondition'] ?? '')}`;
         if (isObject(prometheus) && !/\bresult\b/.test(conditions)) {
           problems.push({ file: source, message: `AnalysisTemplate ${name}: metric ${String(metric['name'])} decides without looking at the query result` });
         }
-        const declared = new Set(asArray(spec['args']).filter(isObject).map((a) => String(a['name'])));
+        const declared = new Set(arrayOrEmpty(spec['args']).filter(isObject).map((a) => String(a['name'])));
         const used = [...JSON.stringify(metric).matchAll(/\{\{\s*args\.([\w-]+)\s*\}\}/g)].map((m) => m[1]!);
         for (const arg of used.filter((a) => !declared.has(a))) {
           problems.push({ file: source, message: `AnalysisTemplate ${name}: metric ${String(metric['name'])} uses {{args.${arg}}}, which spec.args does not declare` });
@@ -71,14 +71,14 @@ export function analysisProblems(documents: readonly RenderedDocument[]): Valida
       };
       collect(strategy);
       for (const analysis of analyses) {
-        const passed = new Set(asArray(analysis['args']).filter(isObject).map((a) => String(a['name'])));
-        for (const ref of asArray(analysis['templates']).filter(isObject)) {
+        const passed = new Set(arrayOrEmpty(analysis['args']).filter(isObject).map((a) => String(a['name'])));
+        for (const ref of arrayOrEmpty(analysis['templates']).filter(isObject)) {
           const template = templates.get(String(ref['templateName']));
           if (!template) {
             problems.push({ file: source, message: `Rollout: analysis template "${String(ref['templateName'])}" is not in the rendered output` });
             continue;
           }
-          const args = isObject(template['spec']) ? asArray(template['spec']['args']).filter(isObject) : [];
+          const args = isObject(template['spec']) ? arrayOrEmpty(template['spec']['args']).filter(isObject) : [];
           for (const arg of args.filter((a) => a['value'] === undefined && a['valueFrom'] === undefined)) {
             if (!passed.has(String(arg['name']))) {
               problems.push({ file: source, message: `Rollout: analysis "${String(ref['templateName'])}" needs argument "${String(arg['name'])}", which the Rollout does not pass` });

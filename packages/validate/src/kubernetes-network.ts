@@ -1,5 +1,5 @@
 // What a workload exposes: NetworkPolicy peers and Service ports.
-import { type Json, asArray, isObject } from './kubernetes-json.js';
+import { type Json, arrayOrEmpty, isObject } from './json-shapes.js';
 
 const ANYWHERE = new Set(['0.0.0.0/0', '::/0']);
 
@@ -11,8 +11,8 @@ export function networkPolicyProblems(doc: Json): string[] {
   if (doc['kind'] !== 'NetworkPolicy' || !isObject(doc['spec'])) return [];
   const problems: string[] = [];
   for (const [direction, peers] of [['egress', 'to'], ['ingress', 'from']] as const) {
-    asArray(doc['spec'][direction]).forEach((rule, index) => {
-      const list = isObject(rule) ? asArray(rule[peers]).filter(isObject) : [];
+    arrayOrEmpty(doc['spec'][direction]).forEach((rule, index) => {
+      const list = isObject(rule) ? arrayOrEmpty(rule[peers]).filter(isObject) : [];
       const where = `${direction}[${index}]`;
       if (list.length === 0) {
         problems.push(`${where} has no \`${peers}\`, so it allows ${direction === 'egress' ? 'traffic to' : 'traffic from'} any address; name the peers (namespaceSelector/podSelector, or an ipBlock)`);
@@ -29,7 +29,7 @@ export function networkPolicyProblems(doc: Json): string[] {
 /** The runtime's ops port (OPS_PORT: /metrics, /readyz) is for the cluster's probes and Prometheus, never a Service. */
 export function serviceProblems(doc: Json): string[] {
   if (doc['kind'] !== 'Service' || !isObject(doc['spec'])) return [];
-  return asArray(doc['spec']['ports'])
+  return arrayOrEmpty(doc['spec']['ports'])
     .filter(isObject)
     .filter((port) => port['targetPort'] === 'ops' || port['name'] === 'ops')
     .map((port) => `port ${String(port['name'] ?? port['port'])} exposes the ops port (/metrics, /readyz); Services carry the http port only, Prometheus scrapes the pods directly`);

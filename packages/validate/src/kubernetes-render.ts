@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { type Json, isObject } from './kubernetes-json.js';
+import { type Json, isObject } from './json-shapes.js';
 import type { ValidationProblem } from './types.js';
 
 const execFileAsync = promisify(execFile);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { type Json, isObject } from './kubernetes-json.js';
+import { type Json, isObject } from './json-shapes.js';
 import { describeSchemaErrors } from './schema-errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { analysisProblems, argoRolloutsProblems } from './kubernetes-argo-rollouts.js';
-import { isObject } from './kubernetes-json.js';
+import { isObject } from './json-shapes.js';
 import { networkPolicyProblems, serviceProblems } from './kubernetes-network.js';
 import { podPolicyProblems } from './kubernetes-pod-policy.js';
 import { type RenderedDocument, renderKustomizations } from './kubernetes-render.js';

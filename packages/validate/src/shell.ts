@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { type Json, isObject } from './json-shapes.js';
 import type { ArtifactValidator, ValidationProblem } from './types.js';
 
 /** A shell script found in an artifact: a whole `.sh` file, or one `run:`/`script:` step of a pipeline. */
@@ -14,9 +15,6 @@ export interface ShellSnippet {
   /** Shell options the CI system runs the script with (GitHub: `bash -e`), prepended for shellcheck. */
   readonly prelude?: string;
 }
-
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const isGithubWorkflow = (path: string): boolean => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path);
 export const isAzurePipeline = (path: string): boolean =>
