@@ -20,9 +20,10 @@ describe('renderTemplate: raw everywhere, escaped by format', () => {
     expect(renderTemplate('name: <%- yaml(name) %>\nvalue: <%- json(name) %>\n', { name: 'true' }, '/t.ejs', 't.ejs')).toBe('name: "true"\nvalue: "true"\n');
   });
 
-  it('refuses <%= (HTML escaping), naming the file, the line and the fix', () => {
-    expect(() => renderTemplate('a: 1\nb: <%= b %>\n', { b: 'x' }, '/t.yaml.ejs', 'templates/k8s/t.yaml.ejs')).toThrow(
-      /templates\/k8s\/t\.yaml\.ejs:2: "<%=" escapes HTML, which this file is not\. Write "<%-" and escape by the file's format: yaml\(value\), json\(value\)/,
+  it('renders <%= raw too, as team layers and older releases an update re-renders may write it: never HTML escaping', () => {
+    const url = 'http://prom:9090/p?x=1&y=2&z=<a>"q"';
+    expect(renderTemplate('a: 1\nb: <%= url %>\nc: <%= missing ?? "" %><%= null %>\n', { url, missing: undefined }, '/t.yaml.ejs', 't.yaml.ejs')).toBe(
+      `a: 1\nb: ${url}\nc: \n`,
     );
   });
 
