@@ -1,8 +1,8 @@
 import type { Tree } from '@nx/devkit';
-import { readGeneratorRecord } from '../../../packages/nx/src/answers.js';
 import { refuseStdioOnly, resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 import { assertPortFree } from '../../../packages/nx/src/ports.js';
-import { defaultNodeLine, nodeBaseImages, type NodeLine } from '../../../packages/nx/src/versions.js';
+import { containerProbeOf, nodeLineOf } from '../../../packages/nx/src/deployment/project.js';
+import type { NodeLine } from '../../../packages/nx/src/versions.js';
 import type { ParsedDockerOptions } from '../schema.js';
 
 export const GENERATOR = '@slipway/nx:docker';
@@ -24,25 +24,22 @@ export interface DockerGeneration {
   readonly target: DeployTarget;
 }
 
-function isNodeLine(value: unknown): value is NodeLine {
-  return typeof value === 'string' && Object.hasOwn(nodeBaseImages, value);
-}
-
 /** Options given now win; then what was recorded last time; then what the project itself says. */
 export function normalizeOptions(tree: Tree, parsed: ParsedDockerOptions): DockerGeneration {
   const located = resolveDeployTarget(tree, 'docker', parsed.project);
   refuseStdioOnly(tree, 'docker', located, 'an image with an HTTP health check and a published port');
-  const previous = readGeneratorRecord(tree, located.root, GENERATOR)?.options ?? {};
+  // What the last run recorded, read where every generator reads it (deployment/project.ts).
+  const recorded = containerProbeOf(tree, located.root);
   // Compose publishes this port on the host, where another service may already serve on it.
-  if (parsed.port !== undefined && parsed.port !== previous['port']) assertPortFree(tree, 'docker', located.root, parsed.port);
-  const port = parsed.port ?? (typeof previous['port'] === 'number' ? previous['port'] : undefined);
-  const healthPath = parsed.healthPath ?? (typeof previous['healthPath'] === 'string' ? previous['healthPath'] : undefined);
+  if (parsed.port !== undefined && parsed.port !== recorded.port) assertPortFree(tree, 'docker', located.root, parsed.port);
+  const port = parsed.port ?? recorded.port;
+  const healthPath = parsed.healthPath ?? recorded.healthPath;
   const target = resolveDeployTarget(tree, 'docker', parsed.project, { port, healthPath });
   return {
     target,
     options: {
       project: target.project,
-      nodeVersion: parsed.nodeVersion ?? (isNodeLine(previous['nodeVersion']) ? previous['nodeVersion'] : defaultNodeLine),
+      nodeVersion: parsed.nodeVersion ?? nodeLineOf(tree, located.root),
       ...(port !== undefined || !target.managed ? { port: target.port } : {}),
       ...(healthPath !== undefined ? { healthPath } : {}),
     },

@@ -23,8 +23,7 @@ export interface SignalExitOptions {
  * operator who won't wait, or an orchestrator's last word before SIGKILL).
  */
 export function exitOnSignals({ logger, close, isClosing, backstopMs }: SignalExitOptions): SignalExit {
-  function exitAfter(reason: string): void {
-    logger.info({ reason, ...(backstopMs !== undefined && { timeoutMs: backstopMs }) }, 'shutting down');
+  function closeAndExit(): void {
     if (backstopMs !== undefined) {
       setTimeout(() => {
         logger.error({ timeoutMs: backstopMs }, 'shutdown timeout reached: exiting');
@@ -45,14 +44,17 @@ export function exitOnSignals({ logger, close, isClosing, backstopMs }: SignalEx
       logger.warn({ signal }, 'second signal during shutdown: exiting now');
       process.exit(1);
     }
-    logger.info({ signal }, 'signal received');
-    exitAfter(signal);
+    logger.info({ signal, ...(backstopMs !== undefined && { timeoutMs: backstopMs }) }, 'signal received');
+    closeAndExit();
   }
 
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   return {
-    exitAfter,
+    exitAfter(reason) {
+      logger.info({ reason, ...(backstopMs !== undefined && { timeoutMs: backstopMs }) }, 'shutting down');
+      closeAndExit();
+    },
     detach() {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);

@@ -58,19 +58,20 @@ export function ensureRootDevDependencies(tree: Tree, deps: Readonly<Record<stri
   return true;
 }
 
-/** Registers `@slipway/nx/plugin` in nx.json (creating nx.json when missing; the plugin infers the drift-check target), unless a Slipway entry is there. */
+/** Registers `@slipway/nx/plugin` and the `@slipway/nx:sync` generator in nx.json (creating nx.json when missing), each unless already there; one write. */
 export function ensureNxPlugin(tree: Tree): void {
   // A package.json-only workspace has no nx.json; without one the plugin (and its slipway-check target) is never loaded.
   if (!tree.exists('nx.json')) writeJson(tree, 'nx.json', { $schema: './node_modules/nx/schemas/nx-schema.json' });
   const nxJson = readJson<NxJson>(tree, 'nx.json');
-  if (!(nxJson.plugins ?? []).some(isSlipwayPlugin)) {
-    updateJson<NxJson>(tree, 'nx.json', (json) => ({ ...json, plugins: [...(json.plugins ?? []), { plugin: SLIPWAY_PLUGIN, options: {} }] }));
-  }
+  const plugins = nxJson.plugins ?? [];
+  const globalGenerators = nxJson.sync?.globalGenerators ?? [];
+  const addPlugin = !plugins.some(isSlipwayPlugin);
   // A global sync generator: `nx sync:check` fails when Slipway-owned files are behind the installed templates.
-  if (!(nxJson.sync?.globalGenerators ?? []).includes(SLIPWAY_SYNC_GENERATOR)) {
-    updateJson<NxJson>(tree, 'nx.json', (json) => ({
-      ...json,
-      sync: { ...json.sync, globalGenerators: [...(json.sync?.globalGenerators ?? []), SLIPWAY_SYNC_GENERATOR] },
-    }));
-  }
+  const addSync = !globalGenerators.includes(SLIPWAY_SYNC_GENERATOR);
+  if (!addPlugin && !addSync) return;
+  writeJson(tree, 'nx.json', {
+    ...nxJson,
+    ...(addPlugin && { plugins: [...plugins, { plugin: SLIPWAY_PLUGIN, options: {} }] }),
+    ...(addSync && { sync: { ...nxJson.sync, globalGenerators: [...globalGenerators, SLIPWAY_SYNC_GENERATOR] } }),
+  });
 }
