@@ -7,7 +7,8 @@ import { checkSecrets } from './azure-pipelines-secrets.js';
 import { stagesOf } from './azure-pipelines-structure.js';
 import { isObject } from './json-shapes.js';
 import { isAzurePipeline } from './shell.js';
-import type { ArtifactValidator, ValidationProblem } from './types.js';
+import type { ArtifactValidator } from './types.js';
+import { eachFile } from './each-file.js';
 
 export { AZURE_PIPELINES_SCHEMA } from './azure-pipelines-schema.js';
 export { schemaProblems } from './azure-pipelines-schema-problems.js';
@@ -28,19 +29,13 @@ export function parsePipeline(text: string): unknown {
 export const azurePipelinesValidator: ArtifactValidator = {
   name: 'Azure Pipelines (service-schema.json + policy)',
   appliesTo: isAzurePipeline,
-  async validate(files) {
-    const problems: ValidationProblem[] = [];
-    for (const [file, text] of files) {
-      if (!this.appliesTo(file)) continue;
-      let doc: unknown;
-      try {
-        doc = parsePipeline(text);
-      } catch (error) {
-        problems.push({ file, message: `not valid YAML: ${(error as Error).message}` });
-        continue;
-      }
-      for (const message of [...schemaProblems(doc), ...pipelinePolicyProblems(doc)]) problems.push({ file, message });
+  validate: eachFile(isAzurePipeline, (_file, text) => {
+    let doc: unknown;
+    try {
+      doc = parsePipeline(text);
+    } catch (error) {
+      return [`not valid YAML: ${(error as Error).message}`];
     }
-    return problems;
-  },
+    return [...schemaProblems(doc), ...pipelinePolicyProblems(doc)];
+  }),
 };

@@ -1,6 +1,7 @@
 import { DockerfileParser, From, ModifiableInstruction, type Instruction } from 'dockerfile-ast';
 import { validate as validateSyntax } from 'dockerfile-utils';
-import type { ArtifactValidator, ValidationProblem } from './types.js';
+import type { ArtifactValidator } from './types.js';
+import { eachFile } from './each-file.js';
 
 /**
  * Dockerfiles: `dockerfile-utils` for syntax (unknown instructions and flags, bad ports, duplicate
@@ -151,19 +152,15 @@ export function dockerfileProblems(text: string): string[] {
   return [...syntax, ...problems, ...referenceProblems(stages), ...finalStageProblems(stages)];
 }
 
+/** Dockerfile, Dockerfile.prod, api.Dockerfile; not Dockerfile.dockerignore or docs about Dockerfiles. */
+function isDockerfile(path: string): boolean {
+  const base = path.split('/').pop() ?? '';
+  const notADockerfile = /\.(dockerignore|containerignore|md|txt|json|ya?ml)$/;
+  return (/^(Dockerfile|Containerfile)(\.[A-Za-z0-9_-]+)?$/.test(base) && !notADockerfile.test(base)) || /\.(Dockerfile|Containerfile)$/.test(base);
+}
+
 export const dockerfileValidator: ArtifactValidator = {
   name: 'dockerfile-utils + Dockerfile policy',
-  appliesTo: (path) => {
-    const base = path.split('/').pop() ?? '';
-    // Dockerfile, Dockerfile.prod, api.Dockerfile; not Dockerfile.dockerignore or docs about Dockerfiles.
-    const notADockerfile = /\.(dockerignore|containerignore|md|txt|json|ya?ml)$/;
-    return (/^(Dockerfile|Containerfile)(\.[A-Za-z0-9_-]+)?$/.test(base) && !notADockerfile.test(base)) || /\.(Dockerfile|Containerfile)$/.test(base);
-  },
-  async validate(files) {
-    const problems: ValidationProblem[] = [];
-    for (const [file, text] of files) {
-      if (this.appliesTo(file)) problems.push(...dockerfileProblems(text).map((message) => ({ file, message })));
-    }
-    return problems;
-  },
+  appliesTo: isDockerfile,
+  validate: eachFile(isDockerfile, (_file, text) => dockerfileProblems(text)),
 };

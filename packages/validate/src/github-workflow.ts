@@ -9,7 +9,8 @@ import { checkPermissions } from './github-workflow-permissions.js';
 import { checkScriptInjection } from './github-workflow-script-injection.js';
 import { isObject } from './json-shapes.js';
 import { isGithubWorkflow } from './shell.js';
-import type { ArtifactValidator, ValidationProblem } from './types.js';
+import type { ArtifactValidator } from './types.js';
+import { eachFile } from './each-file.js';
 
 // Policy: what GitHub accepts but Slipway does not generate (the seeds' defects among them).
 
@@ -30,13 +31,5 @@ export function workflowPolicyProblems(text: string): string[] {
 export const githubWorkflowValidator: ArtifactValidator = {
   name: 'GitHub workflow (@actions/workflow-parser + policy)',
   appliesTo: isGithubWorkflow,
-  async validate(files) {
-    const problems: ValidationProblem[] = [];
-    for (const [file, text] of files) {
-      if (!this.appliesTo(file)) continue;
-      for (const message of await parserErrors(file, text)) problems.push({ file, message });
-      for (const message of workflowPolicyProblems(text)) problems.push({ file, message });
-    }
-    return problems;
-  },
+  validate: eachFile(isGithubWorkflow, async (file, text) => [...(await parserErrors(file, text)), ...workflowPolicyProblems(text)]),
 };
