@@ -18,9 +18,9 @@ const generation: LayerGeneration = {
 };
 
 describe('generateLayer', () => {
-  it('writes the files and records version, options and the hash of each', () => {
+  it('writes the files and records version, options and the hash of each', async () => {
     const tree = createTreeWithEmptyWorkspace();
-    generateLayer(tree, generation);
+    await generateLayer(tree, generation);
     expect(tree.read('services/orders/Dockerfile', 'utf-8')).toBe('FROM node\n');
     expect(readGeneratorRecord(tree, 'services/orders', '@slipway/nx:docker')).toEqual({
       version: slipwayVersion,
@@ -29,13 +29,13 @@ describe('generateLayer', () => {
     });
   });
 
-  it('records a base outside the project root, and reads its previous record on a re-run', () => {
+  it('records a base outside the project root, and reads its previous record on a re-run', async () => {
     const tree = createTreeWithEmptyWorkspace();
     const elsewhere = { ...generation, base: '' };
-    generateLayer(tree, elsewhere);
+    await generateLayer(tree, elsewhere);
     expect(tree.exists('Dockerfile')).toBe(true);
     tree.write('Dockerfile', 'FROM mine\n');
-    const rerun = generateLayer(tree, elsewhere);
+    const rerun = await generateLayer(tree, elsewhere);
     expect(rerun.outcomes).toContainEqual({ path: 'Dockerfile', outcome: 'kept-user-edit' });
     expect(readGeneratorRecord(tree, 'services/orders', '@slipway/nx:docker')?.base).toBe('');
   });

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Tree } from '@nx/devkit';
 import { readGeneratorRecord, writeGeneratorRecord, type GeneratorRecord } from './answers.js';
+import { formatRendered } from './format.js';
 import { slipwayVersion } from './package-paths.js';
 import { applyFiles, overlay, packagedLayer, reportKeptFiles, type ApplyResult, type RenderedFile } from './render.js';
 import { teamLayers, teamTemplateSources } from './team-layers.js';
@@ -48,16 +49,17 @@ export async function captureRenders(run: () => Promise<unknown>): Promise<Captu
 }
 
 /**
- * The shared body of every Slipway generator: render a layer, write it without clobbering the
- * user's edits, report what was kept, and record what was generated.
+ * The shared body of every Slipway generator: render a layer (formatted by the workspace's prettier,
+ * format.ts), write it without clobbering the user's edits, report what was kept, and record what
+ * was generated.
  */
-export function generateLayer(tree: Tree, generation: LayerGeneration): ApplyResult {
+export async function generateLayer(tree: Tree, generation: LayerGeneration): Promise<ApplyResult> {
   const base = generation.base ?? generation.projectRoot;
   const layers = typeof generation.layer === 'string' ? [generation.layer] : generation.layer;
   // The team's layers go on top of ours, file by file.
   const teams = teamLayers(tree);
   const stack = [...layers.map(packagedLayer), ...teamTemplateSources(tree, teams, layers)];
-  const files = [...overlay(stack, generation.variables), ...(generation.extraFiles ?? [])];
+  const files = await formatRendered(tree, base, [...overlay(stack, generation.variables), ...(generation.extraFiles ?? [])]);
   const sink = captureSink.getStore();
   if (sink) {
     sink.push({ generator: generation.generator, projectRoot: generation.projectRoot, base, options: generation.options, files, layers: teams });

@@ -28,6 +28,8 @@ await startHttpService({
   config,
   logger,
   auth,
+  // RATE_LIMITS buckets are shared by every replica through PostgreSQL.
+  database: db,
   capabilities: createCapabilities({
     db,
     analystDb,

@@ -22,7 +22,7 @@ const embeddings = embeddingProviderFrom(config);
 const db = await openDatabase(servingDatabaseConfig(config), logger, retailDatabaseOptions(config, embeddings, logger)).catch(exitOnDatabaseError);
 const analystDb = await openAnalyst(db, servingDatabaseConfig(config), logger).catch(exitOnDatabaseError);
 
-await runStdio({
+runStdio({
   info: serviceInfo,
   logger,
   capabilities: createCapabilities({

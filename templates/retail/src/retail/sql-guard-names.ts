@@ -160,7 +160,8 @@ function checkFromItem(item: unknown, before: readonly Rel[], scope: Scope): Fro
       // names given in the query count (`generate_series(1, 3) AS g(n)`, or a column definition list).
       const functions = Array.isArray(node['functions']) ? node['functions'] : [];
       const only = functions.length === 1 ? child(functions[0], 'List')?.['items'] : undefined;
-      const [call, definitions] = Array.isArray(only) ? only : [];
+      const items: unknown[] = Array.isArray(only) ? only : [];
+      const [call, definitions] = items;
       const defined = Array.isArray(definitions) ? definitions.map((d) => text(child(d, 'ColumnDef')?.['colname'])) : [];
       const columns: Columns = alias?.['colnames'] !== undefined ? renamed(UNKNOWN, alias['colnames']) : defined.length > 0 ? { names: defined, complete: false } : UNKNOWN;
       const name = aliasName ?? names(child(call, 'FuncCall')?.['funcname']).at(-1);

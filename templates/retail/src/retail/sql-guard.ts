@@ -67,6 +67,7 @@ function statementName(kind: string): string {
 // Tab, LF and CR are the only control characters a query needs. NUL ends the text libpg-query sees
 // (what follows would be sent unchecked); form feed and vertical tab are whitespace to PostgreSQL
 // only; a lone surrogate is not UTF-8 (it would be sent as U+FFFD).
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses.
 const FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\p{Cs}/u;
 
 // What PostgreSQL's scanner counts as whitespace (minus \f and \v, refused above); String.prototype.trim
@@ -105,7 +106,7 @@ async function checkOnce(sql: string, tables: QueryableSchema): Promise<string> 
   }
   let tree: { stmts?: ParsedStatement[] };
   try {
-    tree = (await parse(sql)) as typeof tree;
+    tree = await parse(sql);
   } catch (error) {
     throw new SqlRejectedError(`The query is not valid SQL: ${(error as Error).message}`);
   }
