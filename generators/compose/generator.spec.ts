@@ -212,6 +212,33 @@ describe('compose', () => {
       expect(tree.exists('services/orders/compose.monitoring.yaml')).toBe(true);
     });
 
+    it('--monitoring: Prometheus loads the SLO alert rules, with the targets given, kept on re-runs', async () => {
+      await service(tree);
+      await generator(tree, { project: 'orders', monitoring: true, sloToolSuccess: 0.95, sloLatencyP99Seconds: '2' });
+      const prometheus = parse(tree.read('services/orders/monitoring/prometheus.yml', 'utf-8')!);
+      expect(prometheus.rule_files).toEqual(['/etc/prometheus/alert-rules.yml']);
+      expect(composeFile(tree, 'compose.monitoring.yaml').services['prometheus'].volumes).toContain(
+        './monitoring/alert-rules.yml:/etc/prometheus/alert-rules.yml:ro',
+      );
+      await generator(tree, { project: 'orders' });
+      const rules = parse(tree.read('services/orders/monitoring/alert-rules.yml', 'utf-8')!).groups[0].rules as Array<{ alert: string; expr: string }>;
+      const expr = (alert: string) => rules.find((r) => r.alert === alert)!.expr;
+      // One service is its job here; one process its instance.
+      expect(expr('McpToolErrorsBudgetBurnFast')).toContain(
+        '((sum by (job) (rate(mcp_tool_calls_total{job="orders", outcome="error"}[1h])) or sum by (job) (rate(mcp_tool_calls_total{job="orders"}[1h])) * 0) / sum by (job) (rate(mcp_tool_calls_total{job="orders"}[1h]))) > 0.72',
+      );
+      expect(expr('McpToolLatencyP99High')).toMatch(/ > 2$/);
+      expect(expr('McpAvailabilityBudgetBurnFast')).toContain('> 0.0144');
+      expect(expr('McpReadinessFlapping')).toContain('sum by (job, instance) (clamp_max(increase(http_requests_total{job="orders", route="/readyz"');
+      expect(readJson(tree, `services/orders/${answersFileName}`).records['@slipway/nx:compose'].options).toMatchObject({
+        sloToolSuccess: 0.95,
+        sloLatencyP99Seconds: 2,
+        sloAvailability: 0.999,
+      });
+      // promtool and the metric-name check run over the rules and the dashboard.
+      expect((await validateFiles('compose', filesUnder(tree, 'services/orders'))).filter((p) => p.file.startsWith('monitoring/'))).toEqual([]);
+    });
+
     it('passes the workspace .npmrc to the image build as a secret when there is one', async () => {
       tree.write('.npmrc', '@acme:registry=https://npm.acme.example/\n');
       await service(tree);

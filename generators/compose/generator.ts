@@ -13,12 +13,12 @@ import { composeSchema, type ComposeSchema } from './schema.js';
  * from a pushed image) and, with --monitoring, a Prometheus + Grafana overlay, in the project root.
  */
 export default async function composeGenerator(tree: Tree, schema: ComposeSchema): Promise<void> {
-  const { options, target } = normalizeOptions(tree, parseOptions(tree, 'compose', composeSchema, schema));
+  const { options, target, slo } = normalizeOptions(tree, parseOptions(tree, 'compose', composeSchema, schema));
   // The development stack builds the image, so the project needs a Dockerfile; an existing one is used as is.
   if (!tree.exists(joinPathFragments(dockerfilePath(target)))) await runGenerator(tree, 'docker', { project: target.project });
 
-  const variables = templateVariables(tree, target, options);
-  generateLayer(tree, {
+  const variables = templateVariables(tree, target, options, slo);
+  await generateLayer(tree, {
     generator: GENERATOR,
     layer: 'compose',
     projectRoot: target.root,

@@ -50,6 +50,8 @@ describe('k8s', () => {
         'base/kustomization.yaml',
         'base/networkpolicy.yaml',
         'base/pdb.yaml',
+        'base/pod-monitor.yaml',
+        'base/prometheus-rule.yaml',
         'base/service.yaml',
         'base/serviceaccount.yaml',
         'base/workload.yaml',
@@ -70,7 +72,13 @@ describe('k8s', () => {
     const deployment = byKind(prod, 'Deployment');
     expect(deployment.metadata.namespace).toBe('orders-prod');
     const pod = deployment.spec.template.spec;
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      fsGroup: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     const [container] = pod.containers;
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');
@@ -107,7 +115,12 @@ describe('k8s', () => {
       { name: 'DATABASE_MIGRATION_URL', valueFrom: { secretKeyRef: { name: 'orders-db-owner', key: 'DATABASE_MIGRATION_URL' } } },
       { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'orders-db-app', key: 'DATABASE_URL' } } },
     ]);
-    expect(migrate.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(migrate.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(JSON.stringify(pod.containers)).not.toContain('orders-db-owner');
     const readme = tree.read('services/orders/deploy/k8s/README.md', 'utf-8')!;
     expect(readme).toContain('`orders-db-owner` | `DATABASE_MIGRATION_URL`');
@@ -180,7 +193,8 @@ describe('k8s', () => {
     expect(rollout.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/port': '9464', 'prometheus.io/path': '/metrics' });
     expect(byKind(prod, 'ConfigMap').data).toMatchObject({ PORT: '3000', OPS_PORT: '9464' });
     expect(byKind(prod, 'PodMonitor').spec.podMetricsEndpoints[0]).toMatchObject({ port: 'ops', path: '/metrics' });
-    for (const svc of prod.filter((d) => d['kind'] === 'Service')) expect(svc.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+    for (const svc of prod.filter((d) => d['kind'] === 'Service'))
+      expect(svc.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
   });
 
   it('database none: no DATABASE_URL and no database egress', async () => {
@@ -204,18 +218,102 @@ describe('k8s', () => {
     expect(rollout.spec.template.spec.containers[0].envFrom[0].configMapRef.name).toBe(byKind(prod, 'ConfigMap').metadata.name);
     expect(byKind(prod, 'HorizontalPodAutoscaler').spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'orders' });
     const template = byKind(prod, 'AnalysisTemplate');
-    const metric = template.spec.metrics[0];
-    expect(metric.provider.prometheus.query).toContain('http_requests_total');
-    expect(metric.provider.prometheus.query).toContain('status!~"5.."');
-    expect(metric.successCondition).toContain('result[0]');
+    // The gate decides on tool outcomes and latency, not only on HTTP status: a failing tool answers 200.
+    const metrics = Object.fromEntries(template.spec.metrics.map((m: { name: string }) => [m.name, m]));
+    expect(Object.keys(metrics)).toEqual(['tool-error-ratio', 'tool-latency-p99-vs-stable', 'http-success-rate']);
+    expect(metrics['tool-error-ratio'].provider.prometheus.query).toContain(
+      'mcp_tool_calls_total{namespace="{{args.namespace}}", rollouts_pod_template_hash="{{args.pod-template-hash}}", outcome="error"}',
+    );
+    expect(metrics['tool-error-ratio'].failureCondition).toBe('len(result) > 0 && result[0] > 0.05');
+    expect(metrics['tool-latency-p99-vs-stable'].provider.prometheus.query).toContain('rollouts_pod_template_hash="{{args.stable-pod-template-hash}}"');
+    expect(metrics['http-success-rate'].provider.prometheus.query).toContain('status!~"5.."');
+    expect(metrics['http-success-rate'].successCondition).toBe('len(result) > 0 && result[0] >= 0.99');
     expect(byKind(prod, 'PodMonitor').spec.podTargetLabels).toEqual(['rollouts-pod-template-hash']);
+    const analysis = strategy === 'canary' ? rollout.spec.strategy.canary.analysis : rollout.spec.strategy.blueGreen.postPromotionAnalysis;
+    expect(analysis.args.map((a: { name: string; valueFrom: unknown }) => [a.name, a.valueFrom])).toEqual([
+      ['pod-template-hash', { podTemplateHashValue: 'Latest' }],
+      ['stable-pod-template-hash', { podTemplateHashValue: 'Stable' }],
+      ['namespace', { fieldRef: { fieldPath: 'metadata.namespace' } }],
+    ]);
     if (strategy === 'canary') {
-      expect(rollout.spec.strategy.canary.analysis.templates).toEqual([{ templateName: 'orders-success-rate' }]);
+      expect(rollout.spec.strategy.canary.analysis.templates).toEqual([{ templateName: 'orders-release-gate' }]);
     } else {
       expect(rollout.spec.strategy.blueGreen).toMatchObject({ activeService: 'orders', previewService: 'orders-preview' });
       expect(prod.filter((d) => d['kind'] === 'Service').map((s) => s.metadata.name)).toEqual(['orders', 'orders-preview']);
       expect(byKind(prod, 'ConfigMap').data.ALLOWED_HOSTS).toContain('orders-preview.orders-prod.svc');
     }
+  });
+
+  it('--gate* options set the release gate thresholds', async () => {
+    await service(tree);
+    await generator(tree, {
+      project: 'orders',
+      progressiveDelivery: 'canary',
+      gateMaxToolErrorRatio: '0.01',
+      gateMaxLatencyRatio: 2,
+      gateLatencyFloorSeconds: 0.1,
+      gateMinHttpSuccessRate: 0.995,
+    });
+    const template = byKind(await rendered(tree, 'services/orders', 'prod'), 'AnalysisTemplate');
+    const metric = (name: string) => template.spec.metrics.find((m: { name: string }) => m.name === name);
+    expect(metric('tool-error-ratio').successCondition).toBe('len(result) > 0 && result[0] <= 0.01');
+    expect(metric('tool-latency-p99-vs-stable').failureCondition).toBe('len(result) > 0 && result[0] > 2');
+    expect(metric('tool-latency-p99-vs-stable').provider.prometheus.query).toMatch(/, 0\.1\)\n$/);
+    expect(metric('http-success-rate').failureCondition).toBe('len(result) > 0 && result[0] < 0.995');
+    expect(readJson<AnswersFile>(tree, `services/orders/${answersFileName}`).records['@slipway/nx:k8s']?.options).toMatchObject({
+      gateMaxToolErrorRatio: 0.01,
+      gateMaxLatencyRatio: 2,
+    });
+  });
+
+  it('scrapes every workload (PodMonitor, job named after the app) and alerts on its SLOs (PrometheusRule), per namespace', async () => {
+    await service(tree);
+    await generator(tree, { project: 'orders', sloAvailability: 0.995, sloToolSuccess: 0.98, sloLatencyP99Seconds: 2, alertEventLoopLagSeconds: 0.5 });
+    const prod = await rendered(tree, 'services/orders', 'prod');
+    const monitor = byKind(prod, 'PodMonitor');
+    expect(monitor.metadata.namespace).toBe('orders-prod');
+    expect(monitor.spec).toMatchObject({ jobLabel: 'app.kubernetes.io/name', selector: { matchLabels: { 'app.kubernetes.io/name': 'orders' } } });
+    expect(monitor.spec.podTargetLabels).toBeUndefined();
+    const rule = byKind(prod, 'PrometheusRule');
+    expect(rule.metadata).toMatchObject({ name: 'orders-slo', namespace: 'orders-prod' });
+    const rules = rule.spec.groups[0].rules as Array<{ alert: string; expr: string; labels: { severity: string } }>;
+    expect(rules.map((r) => r.alert)).toEqual([
+      'McpAvailabilityBudgetBurnFast',
+      'McpAvailabilityBudgetBurnSlow',
+      'McpToolErrorsBudgetBurnFast',
+      'McpToolErrorsBudgetBurnSlow',
+      'McpToolLatencyP99High',
+      'McpReadinessFlapping',
+      'McpEventLoopLagHigh',
+    ]);
+    const expr = (alert: string) => rules.find((r) => r.alert === alert)!.expr;
+    // Burn rates 14.4 and 6 of a 0.5% budget, over 1h/5m and 6h/30m, per namespace and job.
+    expect(expr('McpAvailabilityBudgetBurnFast')).toContain('[1h]))) > 0.072 and');
+    expect(expr('McpAvailabilityBudgetBurnFast')).toContain('[30m]))) > 0.03)');
+    expect(expr('McpToolErrorsBudgetBurnSlow')).toContain(
+      '((sum by (namespace, job) (rate(mcp_tool_calls_total{job="orders", outcome="error"}[3d])) or sum by (namespace, job) (rate(mcp_tool_calls_total{job="orders"}[3d])) * 0) / sum by (namespace, job) (rate(mcp_tool_calls_total{job="orders"}[3d]))) > 0.02',
+    );
+    expect(expr('McpToolLatencyP99High')).toMatch(/mcp_tool_call_duration_seconds_bucket\{job="orders"\}.* > 2$/);
+    expect(expr('McpEventLoopLagHigh')).toBe('max by (namespace, job, pod) (avg_over_time(nodejs_eventloop_lag_p99_seconds{job="orders"}[5m])) > 0.5');
+    expect(rules.filter((r) => r.labels.severity === 'critical').map((r) => r.alert)).toEqual(['McpAvailabilityBudgetBurnFast', 'McpToolErrorsBudgetBurnFast']);
+    // promtool and the metric-name check are in the k8s layer's validators.
+    expect(await validateFiles('k8s', manifests(tree, 'services/orders'))).toEqual([]);
+  });
+
+  it('the k8s validators catch an edited alert that reads a metric the service does not export', async () => {
+    await service(tree);
+    await generator(tree, { project: 'orders' });
+    const files = manifests(tree, 'services/orders');
+    const path = `${DIR}/base/prometheus-rule.yaml`;
+    files.set(path, files.get(path)!.replace('avg_over_time(nodejs_eventloop_lag_p99_seconds', 'avg_over_time(nodejs_eventloop_lag_p999_seconds'));
+    expect(await validateFiles('k8s', files)).toEqual([
+      {
+        file: path,
+        message: expect.stringMatching(
+          /alert McpEventLoopLagHigh: unknown metric "nodejs_eventloop_lag_p999_seconds".*did you mean "nodejs_eventloop_lag_p99_seconds"/,
+        ),
+      },
+    ]);
   });
 
   it('adopts a plain Node project with build and start scripts', async () => {
@@ -224,6 +322,8 @@ describe('k8s', () => {
     await generator(tree, { project: 'legacy', port: 8080, image: 'myregistry.azurecr.io/legacy' });
     const files = manifests(tree, 'apps/legacy');
     expect(await kubernetesValidator.validate(files)).toEqual([]);
+    // Not on the Slipway runtime: none of the metrics the SLO alerts read, so no PodMonitor and no PrometheusRule.
+    expect([...files.keys()].filter((f) => /pod-monitor|prometheus-rule/.test(f))).toEqual([]);
     const docs = await rendered(tree, 'apps/legacy', 'prod');
     const container = byKind(docs, 'Deployment').spec.template.spec.containers[0];
     expect(container.ports[0].containerPort).toBe(8080);
@@ -275,7 +375,10 @@ describe('k8s', () => {
       [{ project: 'nope' }, /--project: there is no project named "nope"/],
       [{ progressiveDelivery: 'linear' as never }, /--progressiveDelivery: must be one of none, canary, blue-green/],
       [{ namespace: 'Shop_NS' }, /--namespace: must be a Kubernetes namespace name/],
-      ...['1', '1e5', '0x1f', 'true', 'no', 'null'].map((ns): [Partial<K8sSchema>, RegExp] => [{ namespace: ns }, /--namespace: must not be a word YAML reads as a boolean, null or number/]),
+      ...['1', '1e5', '0x1f', 'true', 'no', 'null'].map((ns): [Partial<K8sSchema>, RegExp] => [
+        { namespace: ns },
+        /--namespace: must not be a word YAML reads as a boolean, null or number/,
+      ]),
       [{ monitoringNamespace: '123' }, /--monitoringNamespace: must not be a word YAML reads/],
       [{ image: 'myregistry.azurecr.io/orders:1.0' }, /--image: must not carry a tag or digest/],
       [{ image: 'My Registry/orders' }, /--image: must be an image repository/],
@@ -286,6 +389,10 @@ describe('k8s', () => {
       [{ databaseCidr: '0.0.0.0/0' }, /--databaseCidr: must not be \/0 \(every address\)/],
       [{ egressCidrs: '203.0.113.0/24,idp.example.com' }, /--egressCidrs: "idp.example.com" is not a CIDR block/],
       [{ egressCidrs: '::/0' }, /--egressCidrs: "::\/0" is every address/],
+      [{ gateMaxToolErrorRatio: 5 }, /--gateMaxToolErrorRatio: must be more than 0 and less than 1, e.g. 0.05/],
+      [{ gateMaxLatencyRatio: 0.5 }, /--gateMaxLatencyRatio: must be at least 1/],
+      [{ sloAvailability: '99.9' }, /--sloAvailability: must be more than 0 and less than 1, e.g. 0.999/],
+      [{ sloLatencyP99Seconds: 'fast' }, /--sloLatencyP99Seconds: must be a number of seconds/],
     ])('%j', async (extra, message) => {
       await service(tree);
       const before = snapshotTree(tree);
@@ -306,7 +413,10 @@ describe('k8s', () => {
     for (const [path, text] of manifests(tree, 'services/orders')) {
       if (!path.endsWith('.yaml')) continue;
       expect(text.split('\n')[0], path).toMatch(/^# Generated by Slipway \(@slipway\/nx:k8s\)/);
-      expect(parseAllDocuments(text).every((d) => d.errors.length === 0), path).toBe(true);
+      expect(
+        parseAllDocuments(text).every((d) => d.errors.length === 0),
+        path,
+      ).toBe(true);
     }
   });
   describe('values reach the manifests as they were given (raw render, YAML-safe scalars)', () => {
@@ -351,8 +461,17 @@ describe('k8s', () => {
       expect(doc(`${DIR}/overlays/prod/kustomization.yaml`).namespace).toBe(`${value}-prod`);
       expect(doc(`${DIR}/base/analysis-template.yaml`).spec.metrics[0].provider.prometheus.address).toBe(`http://prometheus-operated.${value}.svc:9090`);
       // YAML 1.1 readers (kustomize's) too.
-      for (const [path, text] of files) if (path.endsWith('.yaml')) expect(parseAllDocuments(text, { version: '1.1' }).every((d) => d.errors.length === 0), path).toBe(true);
-      expect(parseAllDocuments(files.get(`${DIR}/base/networkpolicy.yaml`)!, { version: '1.1' })[0]!.toJS().spec.ingress[1].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe(value);
+      for (const [path, text] of files)
+        if (path.endsWith('.yaml'))
+          expect(
+            parseAllDocuments(text, { version: '1.1' }).every((d) => d.errors.length === 0),
+            path,
+          ).toBe(true);
+      expect(
+        parseAllDocuments(files.get(`${DIR}/base/networkpolicy.yaml`)!, { version: '1.1' })[0]!.toJS().spec.ingress[1].from[0].namespaceSelector.matchLabels[
+          'kubernetes.io/metadata.name'
+        ],
+      ).toBe(value);
     });
   });
 });

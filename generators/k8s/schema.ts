@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isYamlSpecial, namespaceBaseProblem } from '../../packages/nx/src/names.js';
 import { portOption, databaseOverrideOption } from '../../packages/nx/src/deploy-options.js';
+import { SLO_DEFAULTS, shareOption, secondsOption, sloOptionRules } from '../../packages/nx/src/deployment/service-alerts.js';
+import { GATE_DEFAULTS } from './lib/release-gate.js';
 import { isCidr, isEverywhere } from './lib/cidr.js';
 
 export const progressiveDeliveries = ['none', 'canary', 'blue-green'] as const;
@@ -65,9 +67,7 @@ export const k8sSchema = z.object({
     .optional(),
   ingressNamespace: dnsLabel('ingress-nginx').default('ingress-nginx'),
   monitoringNamespace: dnsLabel('monitoring').default('monitoring'),
-  progressiveDelivery: z
-    .enum(progressiveDeliveries, { error: `must be one of ${progressiveDeliveries.join(', ')}` })
-    .default('none'),
+  progressiveDelivery: z.enum(progressiveDeliveries, { error: `must be one of ${progressiveDeliveries.join(', ')}` }).default('none'),
   replicas: z.coerce
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number' })
@@ -84,6 +84,27 @@ export const k8sSchema = z.object({
   // Egress is deny-by-default beyond DNS: these name the database and HTTPS destinations.
   databaseCidr: cidr.optional(),
   egressCidrs: cidrList.default([]),
+  // Tracing: the in-cluster OpenTelemetry collector's OTLP/HTTP endpoint (the pods get it, and egress to its port).
+  otlpEndpoint: z
+    .string()
+    .trim()
+    .refine((value) => /^https?:\/\/[^\s/:]+(:\d{1,5})?\/?$/.test(value), {
+      message: 'must be an http(s) URL of the collector without a path, e.g. http://otel-collector.observability.svc:4318',
+    })
+    .optional(),
+  // The release gate (AnalysisTemplate) of canary and blue-green releases.
+  gateMinHttpSuccessRate: shareOption('0.99').default(GATE_DEFAULTS.gateMinHttpSuccessRate),
+  gateMaxToolErrorRatio: shareOption('0.05').default(GATE_DEFAULTS.gateMaxToolErrorRatio),
+  gateMaxLatencyRatio: z.coerce
+    .number({ error: 'must be a number, e.g. 1.5' })
+    .min(1, { error: 'must be at least 1 (the new pods as fast as the stable ones), e.g. 1.5' })
+    .default(GATE_DEFAULTS.gateMaxLatencyRatio),
+  gateLatencyFloorSeconds: secondsOption('0.05').default(GATE_DEFAULTS.gateLatencyFloorSeconds),
+  // The SLO alerts (PrometheusRule).
+  sloAvailability: sloOptionRules.sloAvailability.default(SLO_DEFAULTS.sloAvailability),
+  sloToolSuccess: sloOptionRules.sloToolSuccess.default(SLO_DEFAULTS.sloToolSuccess),
+  sloLatencyP99Seconds: sloOptionRules.sloLatencyP99Seconds.default(SLO_DEFAULTS.sloLatencyP99Seconds),
+  alertEventLoopLagSeconds: sloOptionRules.alertEventLoopLagSeconds.default(SLO_DEFAULTS.alertEventLoopLagSeconds),
 });
 
 export type K8sSchema = z.input<typeof k8sSchema>;

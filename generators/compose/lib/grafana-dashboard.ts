@@ -1,5 +1,6 @@
 import { titleCase } from '../../../packages/nx/src/names.js';
 import type { RenderedFile } from '../../../packages/nx/src/render.js';
+import { shareOf } from '../../../packages/nx/src/deployment/service-alerts.js';
 import { stableJson } from '../../../packages/nx/src/stable-json.js';
 
 /** The provisioned datasource (templates/compose/monitoring/grafana/provisioning/datasources). */
@@ -33,7 +34,7 @@ function panels(job: string): Panel[] {
       description: 'Share of tool calls that returned an error, by tool.',
       queries: [
         {
-          expr: `sum by (tool) (${rate('mcp_tool_calls_total', ',outcome="error"')}) / sum by (tool) (${rate('mcp_tool_calls_total')})`,
+          expr: shareOf(`sum by (tool) (${rate('mcp_tool_calls_total', ',outcome="error"')})`, `sum by (tool) (${rate('mcp_tool_calls_total')})`),
           legend: '{{tool}}',
         },
       ],
@@ -69,7 +70,7 @@ function panels(job: string): Panel[] {
       title: 'HTTP 5xx ratio',
       unit: 'percentunit',
       description: 'Share of requests answered with a server error.',
-      queries: [{ expr: `sum(${rate('http_requests_total', ',status=~"5.."')}) / sum(${rate('http_requests_total')})`, legend: '5xx' }],
+      queries: [{ expr: shareOf(`sum(${rate('http_requests_total', ',status=~"5.."')})`, `sum(${rate('http_requests_total')})`), legend: '5xx' }],
     },
     {
       title: 'Process memory and event loop',

@@ -7,6 +7,7 @@ import { opsPortOf } from '../../../packages/nx/src/deployment/ops-port.js';
 import { SHUTDOWN_TIMEOUT_MS } from '../../../packages/nx/src/deployment/shutdown.js';
 import { environmentVariablePart, sqlIdentifier } from '../../../packages/nx/src/names.js';
 import { containerImages, imageReference } from '../../../packages/nx/src/versions.js';
+import { alertRuleGroupsYaml, percent, serviceAlertRules, type SloTargets } from '../../../packages/nx/src/deployment/service-alerts.js';
 import type { NormalizedComposeOptions } from './normalize-options.js';
 
 /** Headroom over the drain for the last responses and database close. */
@@ -20,7 +21,7 @@ function nodeFetchCheck(port: number, path: string): string {
 }
 
 /** The monitoring overlay's usual host ports, moved up past any port the service already publishes. */
-export function monitoringHostPorts(servicePort: number): { prometheus: number; grafana: number } {
+export function monitoringHostPorts(servicePort: number): { prometheus: number; grafana: number; jaeger: number } {
   const taken = new Set([servicePort]);
   const free = (preferred: number) => {
     let port = preferred;
@@ -28,11 +29,11 @@ export function monitoringHostPorts(servicePort: number): { prometheus: number; 
     taken.add(port);
     return port;
   };
-  return { prometheus: free(9090), grafana: free(3300) };
+  return { prometheus: free(9090), grafana: free(3300), jaeger: free(16686) };
 }
 
 /** Every decision the compose templates branch on, made here rather than in EJS. */
-export function templateVariables(tree: Tree, target: DeployTarget, options: NormalizedComposeOptions) {
+export function templateVariables(tree: Tree, target: DeployTarget, options: NormalizedComposeOptions, slo: SloTargets) {
   const name = containerName(target.project);
   const hasDatabase = target.database !== 'none';
   const context = buildContextFromProject(target);
@@ -55,6 +56,10 @@ export function templateVariables(tree: Tree, target: DeployTarget, options: Nor
     hasRedis: options.redis,
     hasMonitoring: options.monitoring,
     monitoringPorts: monitoringHostPorts(target.port),
+    // prometheus.yml names the scrape job after the service; the rules select on that job.
+    alertRules: alertRuleGroupsYaml(name, serviceAlertRules({ matchers: `job="${name}"`, serviceLabels: ['job'], processLabels: ['job', 'instance'] }, slo)),
+    slo,
+    sloPercent: { availability: percent(slo.sloAvailability), toolSuccess: percent(slo.sloToolSuccess) },
     // The postgres image's superuser owns the database and is given only to the migrate service;
     // the service connects as the login the migration creates.
     database: { name: sqlIdentifier(name), user: sqlIdentifier(name), appUser: appLogin(name) },
@@ -71,6 +76,7 @@ export function templateVariables(tree: Tree, target: DeployTarget, options: Nor
       redis: imageReference(containerImages.redis),
       prometheus: imageReference(containerImages.prometheus),
       grafana: imageReference(containerImages.grafana),
+      jaeger: imageReference(containerImages.jaeger),
     },
   };
 }

@@ -2,12 +2,14 @@ import { joinPathFragments, readJson, type Tree } from '@nx/devkit';
 import { refuseStdioOnly, resolveDeployTarget, type DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 import { NAMESPACE_BASE_MAX, namespaceBaseProblem } from '../../../packages/nx/src/names.js';
 import { optionsError } from '../../../packages/nx/src/options.js';
+import type { SloTargets } from '../../../packages/nx/src/deployment/service-alerts.js';
 import type { ParsedK8sOptions } from '../schema.js';
+import type { GateThresholds } from './release-gate.js';
 
 export const GENERATOR = '@slipway/nx:k8s';
 
 /** Options after defaults and workspace look-ups: what the templates and the answers record use. */
-export interface NormalizedK8sOptions {
+export interface NormalizedK8sOptions extends GateThresholds, SloTargets {
   readonly project: string;
   readonly namespace: string;
   readonly image: string;
@@ -22,6 +24,8 @@ export interface NormalizedK8sOptions {
   readonly databaseCidr: string | undefined;
   /** HTTPS destinations (identity provider, APIs); empty: no egress beyond DNS and the database. */
   readonly egressCidrs: readonly string[];
+  /** The OpenTelemetry collector (OTLP/HTTP); undefined: tracing off. */
+  readonly otlpEndpoint: string | undefined;
 }
 
 /** The image tag overlays start from: the project's package.json version (CI replaces it per release). */
@@ -35,7 +39,9 @@ export function normalizeOptions(tree: Tree, options: ParsedK8sOptions): { optio
   refuseStdioOnly(tree, 'k8s', target, 'Kubernetes');
   const namespace = options.namespace ?? options.project;
   if (namespaceBaseProblem(namespace)) {
-    throw optionsError(GENERATOR, [`--namespace: "${namespace}" (from the project name) is too long for "<namespace>-staging"; pass --namespace with at most ${NAMESPACE_BASE_MAX} characters.`]);
+    throw optionsError(GENERATOR, [
+      `--namespace: "${namespace}" (from the project name) is too long for "<namespace>-staging"; pass --namespace with at most ${NAMESPACE_BASE_MAX} characters.`,
+    ]);
   }
   const monitoringNamespace = options.monitoringNamespace;
   return {
@@ -53,6 +59,15 @@ export function normalizeOptions(tree: Tree, options: ParsedK8sOptions): { optio
       database: target.database,
       databaseCidr: options.databaseCidr,
       egressCidrs: options.egressCidrs,
+      otlpEndpoint: options.otlpEndpoint?.replace(/\/$/, ''),
+      gateMinHttpSuccessRate: options.gateMinHttpSuccessRate,
+      gateMaxToolErrorRatio: options.gateMaxToolErrorRatio,
+      gateMaxLatencyRatio: options.gateMaxLatencyRatio,
+      gateLatencyFloorSeconds: options.gateLatencyFloorSeconds,
+      sloAvailability: options.sloAvailability,
+      sloToolSuccess: options.sloToolSuccess,
+      sloLatencyP99Seconds: options.sloLatencyP99Seconds,
+      alertEventLoopLagSeconds: options.alertEventLoopLagSeconds,
     },
   };
 }

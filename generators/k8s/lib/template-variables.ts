@@ -5,7 +5,9 @@ import { appLogin, migrationCommand } from '../../../packages/nx/src/deployment/
 import { opsPortOf } from '../../../packages/nx/src/deployment/ops-port.js';
 import { SHUTDOWN_TIMEOUT_MS } from '../../../packages/nx/src/deployment/shutdown.js';
 import { sqlIdentifier } from '../../../packages/nx/src/names.js';
+import { alertRuleGroupsYaml, percent, serviceAlertRules, type SloTargets } from '../../../packages/nx/src/deployment/service-alerts.js';
 import type { NormalizedK8sOptions } from './normalize-options.js';
+import { GATE_ARGS, GATE_WINDOWS, releaseGateMetrics, type GateThresholds } from './release-gate.js';
 
 const PRESTOP_SECONDS = 5;
 const SHUTDOWN_MARGIN_SECONDS = 5;
@@ -39,6 +41,12 @@ function bounds(env: Environment, replicas: number): { minReplicas: number; maxR
   return { minReplicas: replicas, maxReplicas: replicas * 3 };
 }
 
+/** The TCP port of an OTLP/HTTP URL: its own, else the scheme's. */
+export function otlpPort(endpoint: string): number {
+  const url = new URL(endpoint);
+  return url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
+
 /** Names a client inside the cluster may send as Host: the Services' DNS names, plus localhost for port-forward. */
 export function allowedHosts(services: readonly string[], namespace: string | undefined): string {
   const names = services.flatMap((service) =>
@@ -54,7 +62,14 @@ export function templateVariables(options: NormalizedK8sOptions, target: DeployT
   const services = options.progressiveDelivery === 'blue-green' ? [name, `${name}-preview`] : [name];
   const overlay = (env: Environment) => {
     const namespace = `${options.namespace}-${env}`;
-    return { env, namespace, logLevel: LOG_LEVEL[env], allowedHosts: allowedHosts(services, namespace), resources: RESOURCES[env], ...bounds(env, options.replicas) };
+    return {
+      env,
+      namespace,
+      logLevel: LOG_LEVEL[env],
+      allowedHosts: allowedHosts(services, namespace),
+      resources: RESOURCES[env],
+      ...bounds(env, options.replicas),
+    };
   };
   const opsPort = opsPortOf(target);
   return {
@@ -73,6 +88,8 @@ export function templateVariables(options: NormalizedK8sOptions, target: DeployT
     databaseCidr: options.databaseCidr,
     databasePodLabels: Object.entries(POSTGRES_POD_LABELS),
     egressCidrs: options.egressCidrs,
+    // The collector may run in any namespace: egress to its port on cluster pods, not to outside addresses.
+    otlpPort: options.otlpEndpoint === undefined ? undefined : otlpPort(options.otlpEndpoint),
     // Readiness and metrics move to the ops port when the runtime has one (OPS_PORT); never on a Service.
     opsPort,
     opsPortName: opsPort === undefined ? 'http' : 'ops',
@@ -95,10 +112,33 @@ export function templateVariables(options: NormalizedK8sOptions, target: DeployT
     // Longer than the post-promotion analysis (count x interval), so the old pods are there to switch back to.
     blueGreenScaleDownDelaySeconds: 600,
     analysis: {
-      interval: '1m',
-      window: '2m',
-      successRate: 0.99,
+      templateName: `${name}-release-gate`,
+      interval: GATE_WINDOWS.interval,
       count: options.progressiveDelivery === 'blue-green' ? 5 : undefined,
+      args: GATE_ARGS,
+      // Argo fails a metric after more than failureLimit failed measurements, and pauses after more than inconclusiveLimit.
+      failureLimit: 1,
+      inconclusiveLimit: 2,
+      metrics: releaseGateMetrics(options),
+      thresholds: options as GateThresholds,
+    },
+    // Services on the Slipway runtime export the metrics the alerts read; an adopted project is scraped for its release gate only.
+    hasAlerts: target.managed,
+    hasPodMonitor: target.managed || isProgressive,
+    // The PodMonitor names the job after the pods' app.kubernetes.io/name label (jobLabel), so the job is the name.
+    prometheusRule: {
+      name: `${name}-slo`,
+      groups: alertRuleGroupsYaml(
+        name,
+        serviceAlertRules({ matchers: `job="${name}"`, serviceLabels: ['namespace', 'job'], processLabels: ['namespace', 'job', 'pod'] }, options),
+        2,
+      ),
+    },
+    slo: options as SloTargets,
+    sloPercent: {
+      availability: percent(options.sloAvailability),
+      availabilityBudget: percent(1 - options.sloAvailability),
+      toolSuccess: percent(options.sloToolSuccess),
     },
     runAsUser: CONTAINER_UID,
     runAsGroup: CONTAINER_GID,
@@ -118,6 +158,7 @@ export function templateVariables(options: NormalizedK8sOptions, target: DeployT
       ['SHUTDOWN_TIMEOUT_MS', String(SHUTDOWN_TIMEOUT_MS)],
       ['METRICS_ENABLED', 'true'],
       ...(opsPort === undefined ? [] : [['OPS_PORT', String(opsPort)]]),
+      ...(options.otlpEndpoint === undefined ? [] : [['OTEL_EXPORTER_OTLP_ENDPOINT', options.otlpEndpoint]]),
     ] as Array<[string, string]>,
     overlays: { dev: overlay('dev'), staging: overlay('staging'), prod: overlay('prod') },
   };

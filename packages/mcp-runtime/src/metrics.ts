@@ -1,9 +1,10 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
+import { SERVICE_METRICS, TOOL_OUTCOMES } from './metric-catalogue.js';
 
 /** Fixed route labels: the raw URL is never a label value (unbounded cardinality). */
 export const ROUTES = ['/mcp', '/healthz', '/readyz', '/metrics', '/.well-known/oauth-protected-resource', 'other'] as const;
 export type RouteName = (typeof ROUTES)[number];
-export type ToolOutcome = 'success' | 'error';
+export type ToolOutcome = (typeof TOOL_OUTCOMES)[number];
 
 /** The pair of metric children one (method, route, status) combination records into. */
 export interface HttpMetricChildren {
@@ -37,32 +38,11 @@ export class ServiceMetrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    this.httpRequests = new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests served, by method, fixed route name and status code',
-      labelNames: ['method', 'route', 'status'],
-      registers: [this.registry],
-    });
-    this.httpDuration = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP request duration in seconds, by method, fixed route name and status code',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers: [this.registry],
-    });
-    this.toolCalls = new Counter({
-      name: 'mcp_tool_calls_total',
-      help: 'MCP tool calls, by tool and outcome (success|error)',
-      labelNames: ['tool', 'outcome'],
-      registers: [this.registry],
-    });
-    this.toolDuration = new Histogram({
-      name: 'mcp_tool_call_duration_seconds',
-      help: 'MCP tool call duration in seconds, by tool and outcome (success|error)',
-      labelNames: ['tool', 'outcome'],
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-      registers: [this.registry],
-    });
+    // Names, help, labels and buckets: the catalogue, which dashboards and alerts are checked against.
+    this.httpRequests = new Counter({ ...SERVICE_METRICS.httpRequests, registers: [this.registry] });
+    this.httpDuration = new Histogram({ ...SERVICE_METRICS.httpDuration, buckets: [...SERVICE_METRICS.httpDuration.buckets], registers: [this.registry] });
+    this.toolCalls = new Counter({ ...SERVICE_METRICS.toolCalls, registers: [this.registry] });
+    this.toolDuration = new Histogram({ ...SERVICE_METRICS.toolDuration, buckets: [...SERVICE_METRICS.toolDuration.buckets], registers: [this.registry] });
     for (const [method, route, status] of COMMON) this.http(method, route, status);
   }
 
@@ -73,6 +53,9 @@ export class ServiceMetrics {
     if (children === undefined) {
       const labels: LabelValues<'method' | 'route' | 'status'> = { method, route, status: String(status) };
       children = { requests: this.httpRequests.labels(labels), duration: this.httpDuration.labels(labels) };
+      // Exported at 0 from now on: prom-client shows a child only once it counts, and rate() misses a series' first increase.
+      children.requests.inc(0);
+      this.httpDuration.zero(labels);
       this.httpChildren.set(key, children);
     }
     return children;
@@ -89,6 +72,10 @@ export class ServiceMetrics {
           error: this.toolDuration.labels(name, 'error'),
         },
       };
+      for (const outcome of TOOL_OUTCOMES) {
+        children.calls[outcome].inc(0);
+        this.toolDuration.zero({ tool: name, outcome });
+      }
       this.toolChildren.set(name, children);
     }
     return children;

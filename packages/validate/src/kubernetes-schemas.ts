@@ -22,7 +22,7 @@ export function loadStrictSchema(): (kind: string, apiVersion: string) => Valida
   const byKind = new Map<string, ValidateFunction>();
   strictSchema = (kind, apiVersion) => {
     const definition = strict.definitions[kind];
-    const declared = isObject(definition?.['properties']) ? (definition['properties'] as Json)['apiVersion'] : undefined;
+    const declared = isObject(definition?.['properties']) ? definition['properties']['apiVersion'] : undefined;
     if (!isObject(declared) || declared['const'] !== apiVersion) return undefined;
     let validate = byKind.get(kind);
     if (!validate) {
@@ -53,6 +53,8 @@ const customResourceModels: Readonly<Record<string, () => Promise<ModelClass>>> 
     untyped((await import('@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate')).AnalysisTemplate),
   'monitoring.coreos.com/v1/PodMonitor': async () =>
     untyped((await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor')).PodMonitor),
+  'monitoring.coreos.com/v1/PrometheusRule': async () =>
+    untyped((await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule')).PrometheusRule),
 };
 
 /** `apps/v1` + `Deployment` → `kubernetes-models/apps/v1/Deployment`; the core group is plain `v1`. */

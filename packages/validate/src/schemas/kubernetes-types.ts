@@ -1,5 +1,5 @@
 // The Kubernetes kinds Slipway generates, as kubernetes-types declares them, and the custom resources
-// (Argo Rollouts, the Prometheus Operator's PodMonitor) as @kubernetes-models declares them.
+// (Argo Rollouts, the Prometheus Operator's PodMonitor and PrometheusRule) as @kubernetes-models declares them.
 // generate-kubernetes-schema.ts turns these declarations into kubernetes-strict.json, where every
 // object rejects unknown fields.
 export type { Deployment } from 'kubernetes-types/apps/v1.js';
@@ -11,3 +11,4 @@ export type { LabelSelector, ObjectMeta } from 'kubernetes-types/meta/v1.js';
 export type { IRollout as Rollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
 export type { IAnalysisTemplate as AnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 export type { IPodMonitor as PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+export type { IPrometheusRule as PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
