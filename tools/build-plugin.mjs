@@ -18,10 +18,15 @@ execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '
 const { generatorsManifest } = await import(pathToFileURL(join(dist, 'packages/nx/src/generator-table.js')).href);
 const { version } = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
 writeFileSync(join(pkg, 'generators.json'), `${JSON.stringify(generatorsManifest(version), null, 2)}\n`);
-for (const generator of readdirSync(join(repo, 'generators'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
+for (const generator of readdirSync(join(repo, 'generators'), { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)) {
   cpSync(join(repo, 'generators', generator, 'schema.json'), join(dist, 'generators', generator, 'schema.json'));
 }
-cpSync(join(repo, 'templates'), join(dist, 'templates'), { recursive: true });
+// templates/conformance is the conformance suite's fixtures, copied into a service by test/conformance.e2e.ts:
+// test data, not something users generate.
+const testOnlyTemplates = new Set([join(repo, 'templates/conformance')]);
+cpSync(join(repo, 'templates'), join(dist, 'templates'), { recursive: true, filter: (source) => !testOnlyTemplates.has(source) });
 const executors = join(pkg, 'src/executors');
 for (const executor of readdirSync(executors)) {
   cpSync(join(executors, executor, 'schema.json'), join(dist, 'packages/nx/src/executors', executor, 'schema.json'));

@@ -12,7 +12,7 @@ import { azurePipelinesSchema, type AzurePipelinesSchema } from './schema.js';
  */
 export default async function azurePipelinesGenerator(tree: Tree, schema: AzurePipelinesSchema): Promise<GeneratorCallback | void> {
   const context = normalizeOptions(tree, parseOptions(tree, 'azure-pipelines', azurePipelinesSchema, schema));
-  generateLayer(tree, {
+  await generateLayer(tree, {
     generator: GENERATOR,
     layer: 'azure-pipelines',
     projectRoot: context.delivery.root,

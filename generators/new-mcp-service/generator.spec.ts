@@ -58,7 +58,7 @@ describe('new-mcp-service', () => {
       expect(project.root).toBe('services/orders');
       expect(project.projectType).toBe('application');
       expect(project.tags).toEqual(['scope:orders', 'team:platform', 'type:mcp-service']);
-      expect(Object.keys(project.targets ?? {})).toEqual(['build', 'inspect', 'migrate', 'serve', 'test', 'typecheck']);
+      expect(Object.keys(project.targets ?? {})).toEqual(['build', 'conformance', 'inspect', 'lint', 'migrate', 'serve', 'test', 'typecheck']);
       expect(project.targets?.['migrate']).toEqual({ dependsOn: ['build'], executor: 'nx:run-script', options: { script: 'migrate' } });
       expect(project.targets?.['build']).toMatchObject({ cache: true, outputs: ['{projectRoot}/dist'] });
       expect(project.targets?.['serve']?.continuous).toBe(true);
@@ -70,7 +70,13 @@ describe('new-mcp-service', () => {
     it('pins every dependency from the versions map and adds the service to the npm workspaces', async () => {
       await generate(tree, { name: 'orders' });
       const pkg = readJson(tree, 'services/orders/package.json');
-      expect(pkg.scripts).toMatchObject({ build: expect.any(String), start: 'node dist/main.js', dev: expect.any(String), test: 'vitest run', migrate: 'node dist/migrate.js' });
+      expect(pkg.scripts).toMatchObject({
+        build: expect.any(String),
+        start: 'node dist/main.js',
+        dev: expect.any(String),
+        test: 'vitest run',
+        migrate: 'node dist/migrate.js',
+      });
       expect(pkg.dependencies).toEqual({
         '@electric-sql/pglite': versions['@electric-sql/pglite'],
         '@electric-sql/pglite-pgvector': versions['@electric-sql/pglite-pgvector'],
@@ -107,8 +113,7 @@ describe('new-mcp-service', () => {
       await generate(tree, { name: 'billing' });
       await generate(tree, { name: 'search', port: 4100 });
       await generate(tree, { name: 'orders' });
-      const port = (name: string) =>
-        readJson<AnswersFile>(tree, `services/${name}/${answersFileName}`).records['@slipway/nx:new-mcp-service']?.options['port'];
+      const port = (name: string) => readJson<AnswersFile>(tree, `services/${name}/${answersFileName}`).records['@slipway/nx:new-mcp-service']?.options['port'];
       expect([port('orders'), port('billing'), port('search')]).toEqual([3000, 3001, 4100]);
     });
 

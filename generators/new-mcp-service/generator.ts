@@ -19,7 +19,7 @@ export default async function newMcpServiceGenerator(
   const options = normalizeOptions(tree, parsed);
   const { skipInstall, ...recorded } = options;
 
-  const result = generateLayer(tree, {
+  const result = await generateLayer(tree, {
     generator: GENERATOR,
     layer: options.preset === 'retail' ? ['server', 'retail'] : 'server',
     projectRoot: options.directory,

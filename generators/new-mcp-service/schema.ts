@@ -8,7 +8,7 @@ export const transports = ['both', 'http', 'stdio'] as const;
 const deploy = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((t) => t.trim()).filter(Boolean))
-  .refine((list) => list.length === 1 && list[0] === 'none' ? true : list.every((t) => (deployTargetNames as readonly string[]).includes(t)), {
+  .refine((list) => (list.length === 1 && list[0] === 'none' ? true : list.every((t) => (deployTargetNames as readonly string[]).includes(t))), {
     message: `must be "none" or a comma-separated list of ${deployTargetNames.join(', ')}`,
   })
   .transform((list): DeployTargetName[] => deployTargetNames.filter((t) => list.includes(t)));
@@ -17,17 +17,15 @@ export const presets = ['minimal', 'retail'] as const;
 
 const TAG = /^[A-Za-z0-9][A-Za-z0-9:_./-]*$/;
 
-const serviceName = z
-  .string({ error: 'is required: name the service, e.g. `nx g @slipway/nx:new-mcp-service orders`' })
-  .superRefine((name, ctx) => {
-    const problems = serviceNameProblems(name);
-    if (problems.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${name}" ${problems.join('; ')}. Try "${suggestServiceName(name)}".`,
-      });
-    }
-  });
+const serviceName = z.string({ error: 'is required: name the service, e.g. `nx g @slipway/nx:new-mcp-service orders`' }).superRefine((name, ctx) => {
+  const problems = serviceNameProblems(name);
+  if (problems.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${name}" ${problems.join('; ')}. Try "${suggestServiceName(name)}".`,
+    });
+  }
+});
 
 const directory = z
   .string()
@@ -49,17 +47,18 @@ const tags = z
   });
 
 /** Raw options as Nx passes them (CLI, prompts or a parent generator). */
-export const newMcpServiceSchema = z.object({
-  name: serviceName,
-  directory: directory.optional(),
-  transport: z.enum(transports, { error: `must be one of ${transports.join(', ')}` }).default('both'),
-  database: z.enum(databases, { error: `must be one of ${databases.join(', ')}` }).default('pglite'),
-  port: portOption.optional(),
-  tags: tags.optional(),
-  preset: z.enum(presets, { error: `must be one of ${presets.join(', ')}` }).default('minimal'),
-  deploy: deploy.optional(),
-  skipInstall: z.boolean().default(false),
-})
+export const newMcpServiceSchema = z
+  .object({
+    name: serviceName,
+    directory: directory.optional(),
+    transport: z.enum(transports, { error: `must be one of ${transports.join(', ')}` }).default('both'),
+    database: z.enum(databases, { error: `must be one of ${databases.join(', ')}` }).default('pglite'),
+    port: portOption.optional(),
+    tags: tags.optional(),
+    preset: z.enum(presets, { error: `must be one of ${presets.join(', ')}` }).default('minimal'),
+    deploy: deploy.optional(),
+    skipInstall: z.boolean().default(false),
+  })
   .superRefine((options, ctx) => {
     if (options.preset === 'retail' && options.database === 'none') {
       ctx.addIssue({

@@ -1,4 +1,5 @@
 import { joinPathFragments, type Tree } from '@nx/devkit';
+import { hasConformanceTarget } from '../../../packages/nx/src/conformance.js';
 import { ciImages, ciTools, imageReference } from '../../../packages/nx/src/versions.js';
 import { scriptVariables, TEST_DATABASE, testScript } from '../../../packages/nx/src/deployment/delivery.js';
 import type { AzurePipelinesContext } from './normalize-options.js';
@@ -43,12 +44,12 @@ export function templateVariables(tree: Tree, { options, target, delivery }: Azu
     inWorkspace: target.inWorkspace,
     workingDirectory: target.inWorkspace ? '' : delivery.root,
     lockfile: target.lockfile,
-    buildCommand: target.inWorkspace
-      ? `npx nx run-many -t lint typecheck build --projects=${target.project}`
-      : 'npm run lint --if-present && npm run build',
+    buildCommand: target.inWorkspace ? `npx nx run-many -t lint typecheck build --projects=${target.project}` : 'npm run lint --if-present && npm run build',
     // Slipway's validators on the managed files (nx run <project>:validate, inferred by the plugin); CI fails on a missing tool.
     validateCommand: target.inWorkspace ? `npx nx run ${target.project}:validate -c ci` : '',
     hasTests: test !== undefined,
+    // The service's MCP conformance run (new-mcp-service's target); the job's Node line is 22 or later.
+    conformanceCommand: target.inWorkspace && hasConformanceTarget(tree, target.root) ? `npx nx run ${target.project}:conformance` : '',
     // --if-present: a project without a migrate script has nothing to migrate.
     migrateCommand: target.inWorkspace ? `npm run migrate --workspace=${target.packageName} --if-present` : 'npm run migrate --if-present',
     migrationJob: delivery.migrationJob,

@@ -30,13 +30,14 @@ export function normalizeOptions(tree: Tree, options: ParsedNewMcpServiceOptions
   // A directory that holds (or sits inside, or contains) another project would rewrite that project's files.
   const occupant = [...projects(tree)].find(
     ([name, project]) =>
-      name !== options.name &&
-      (project.root === directory || directory.startsWith(`${project.root}/`) || project.root.startsWith(`${directory}/`)),
+      name !== options.name && (project.root === directory || directory.startsWith(`${project.root}/`) || project.root.startsWith(`${directory}/`)),
   );
   if (occupant) {
     const [name, project] = occupant;
     const where = project.root === directory ? 'holds' : directory.startsWith(`${project.root}/`) ? 'is inside' : 'contains';
-    throw optionsError(GENERATOR, [`--directory: ${directory} ${where} the project "${name}" (${project.root}); choose a directory of its own, e.g. --directory=services/${options.name}.`]);
+    throw optionsError(GENERATOR, [
+      `--directory: ${directory} ${where} the project "${name}" (${project.root}); choose a directory of its own, e.g. --directory=services/${options.name}.`,
+    ]);
   }
   const previousPort = readGeneratorRecord(tree, directory, GENERATOR)?.options['port'];
   return {

@@ -1,4 +1,6 @@
 import { joinPathFragments, offsetFromRoot } from '@nx/devkit';
+import { CONFORMANCE_TARGET, conformanceTarget } from '../../../packages/nx/src/conformance.js';
+import { LINT_PACKAGES, LINT_SCRIPT, LINT_TARGET } from '../../../packages/nx/src/lint.js';
 import type { RenderedFile } from '../../../packages/nx/src/render.js';
 import { stableJson } from '../../../packages/nx/src/stable-json.js';
 import { nodeEngine, versions, withVersions, type VersionedPackage } from '../../../packages/nx/src/versions.js';
@@ -6,7 +8,7 @@ import type { NormalizedNewMcpServiceOptions } from './normalize-options.js';
 
 function dependencies(options: NormalizedNewMcpServiceOptions): { deps: VersionedPackage[]; devDeps: VersionedPackage[] } {
   const deps: VersionedPackage[] = ['@slipway/mcp-runtime', '@modelcontextprotocol/server', 'zod'];
-  const devDeps: VersionedPackage[] = ['@modelcontextprotocol/client', '@types/node', 'tsx', 'typescript', 'vitest'];
+  const devDeps: VersionedPackage[] = ['@modelcontextprotocol/client', '@types/node', 'tsx', 'typescript', 'vitest', ...LINT_PACKAGES];
   if (options.database === 'pglite') deps.push('@electric-sql/pglite', '@electric-sql/pglite-pgvector');
   if (options.database !== 'none') {
     deps.push('pg');
@@ -28,7 +30,11 @@ export function servicePackageJson(options: NormalizedNewMcpServiceOptions): Ren
   const { deps, devDeps } = dependencies(options);
   const hasHttp = options.transport !== 'stdio';
   const hasStdio = options.transport !== 'http';
-  const build = ['tsc -p tsconfig.build.json', ...(options.database === 'none' ? [] : [COPY_MIGRATIONS]), ...(options.database === 'pglite' ? [PGLITE_TEMPLATE] : [])].join(' && ');
+  const build = [
+    'tsc -p tsconfig.build.json',
+    ...(options.database === 'none' ? [] : [COPY_MIGRATIONS]),
+    ...(options.database === 'pglite' ? [PGLITE_TEMPLATE] : []),
+  ].join(' && ');
   const pkg = {
     name: options.name,
     version: '0.1.0',
@@ -43,6 +49,7 @@ export function servicePackageJson(options: NormalizedNewMcpServiceOptions): Ren
       dev: hasHttp ? 'tsx watch src/main.ts' : 'tsx watch src/stdio.ts',
       // The one-shot migration step, as the owner (DATABASE_MIGRATION_URL): see src/migrate.ts.
       ...(options.database === 'none' ? {} : { migrate: 'node dist/migrate.js' }),
+      lint: LINT_SCRIPT,
       test: 'vitest run',
       typecheck: 'tsc -p tsconfig.json',
     },
@@ -53,8 +60,9 @@ export function servicePackageJson(options: NormalizedNewMcpServiceOptions): Ren
 }
 
 /**
- * The Nx project: build/test cached, serve and inspect continuous, migrate (with a database) never
- * cached. Slipway owns these targets by name; the user's own targets and other keys are theirs.
+ * The Nx project: build/lint/test/typecheck cached, serve and inspect continuous, migrate (with a database) and
+ * conformance (with HTTP) never cached. Slipway owns these targets by name; the user's own targets
+ * and other keys are theirs.
  */
 export function serviceProjectJson(options: NormalizedNewMcpServiceOptions): RenderedFile {
   const hasHttp = options.transport !== 'stdio';
@@ -87,7 +95,10 @@ export function serviceProjectJson(options: NormalizedNewMcpServiceOptions): Ren
         options: { script: 'build' },
         outputs: ['{projectRoot}/dist'],
       },
+      // HTTP only: the suite tests Streamable HTTP servers.
+      ...(hasHttp ? { [CONFORMANCE_TARGET]: conformanceTarget(options) } : {}),
       inspect,
+      lint: LINT_TARGET,
       ...(options.database === 'none' ? {} : { migrate: { dependsOn: ['build'], executor: 'nx:run-script', options: { script: 'migrate' } } }),
       serve: {
         continuous: true,

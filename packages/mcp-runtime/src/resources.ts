@@ -1,4 +1,7 @@
-import type { AuthInfo, ReadResourceResult } from '@modelcontextprotocol/server';
+import type { AuthInfo, CacheHint, ReadResourceResult } from '@modelcontextprotocol/server';
+
+/** Suggests values for one template variable (`completion/complete`); `context` holds the variables already chosen. */
+export type CompleteVariable = (value: string, context?: { arguments?: Record<string, string> }) => string[] | Promise<string[]>;
 
 export interface ResourceContext {
   readonly requestId: string;
@@ -9,21 +12,20 @@ export interface ResourceContext {
 }
 
 /** What `read` may return: text, one content item, or a full ReadResourceResult. */
-export type ResourceReadValue =
-  | string
-  | { text: string; mimeType?: string }
-  | { blob: string; mimeType?: string }
-  | ReadResourceResult;
+export type ResourceReadValue = string | { text: string; mimeType?: string } | { blob: string; mimeType?: string } | ReadResourceResult;
 
 interface ResourceCommon {
   name: string;
   title?: string;
   description?: string;
   mimeType?: string;
+  /** How long clients may cache what `read` returns (2026-07-28 `ttlMs`/`cacheScope`); default: not at all. */
+  cacheHint?: CacheHint;
   read: (uri: URL, ctx: ResourceContext) => Promise<ResourceReadValue> | ResourceReadValue;
 }
 
-export type ResourceConfig = ResourceCommon & ({ uri: string; uriTemplate?: never } | { uriTemplate: string; uri?: never });
+export type ResourceConfig = ResourceCommon &
+  ({ uri: string; uriTemplate?: never; complete?: never } | { uriTemplate: string; uri?: never; complete?: Record<string, CompleteVariable> });
 
 export interface ResourceDefinition {
   readonly kind: 'resource';
@@ -35,6 +37,9 @@ export interface ResourceDefinition {
   readonly title?: string;
   readonly description?: string;
   readonly mimeType?: string;
+  readonly cacheHint?: CacheHint;
+  /** Completions for template variables, by variable name. */
+  readonly complete?: Readonly<Record<string, CompleteVariable>>;
   read(uri: URL, ctx: ResourceContext): Promise<ResourceReadValue> | ResourceReadValue;
 }
 
@@ -52,7 +57,7 @@ export function toReadResourceResult(uri: URL, value: ResourceReadValue, mimeTyp
   if (typeof value === 'string') {
     return { contents: [{ uri: uri.href, text: value, ...(mimeType !== undefined && { mimeType }) }] };
   }
-  if ('contents' in value && Array.isArray(value.contents)) return value as ReadResourceResult;
+  if ('contents' in value && Array.isArray(value.contents)) return value;
   const item = value as { text?: unknown; blob?: unknown; mimeType?: unknown };
   const type = typeof item.mimeType === 'string' ? item.mimeType : mimeType;
   const typed = type !== undefined ? { mimeType: type } : {};

@@ -1,7 +1,10 @@
 import {
+  isInputRequiredResult,
   McpServer,
   ResourceTemplate,
+  type CacheHint,
   type CallToolResult,
+  type InputRequiredResult,
   type McpServerFactory,
   type ServerCapabilities,
   type ServerContext,
@@ -11,16 +14,31 @@ import {
 } from '@modelcontextprotocol/server';
 import { pino, type Logger } from 'pino';
 import { errorForLog, isDatabaseUnavailable } from './database/faults.js';
+import { createInProcessBus, type EventBus } from './events/bus.js';
 import { withPrecomputedJsonSchema } from './json-schema.js';
+import { observeToolCall } from './limits/audit.js';
+import { DEFAULT_TENANT_CLAIM } from './limits/identity.js';
 import type { ServiceMetrics, ToolMetricChildren, ToolOutcome } from './metrics.js';
 import { toGetPromptResult, type PromptDefinition } from './prompts.js';
+import { RequestContext, requestIdOf, type RequestFeatureDeps } from './request-context.js';
+import { requestStateCodecFromConfig, type RequestStateCodec, type RequestStateConfig } from './request-state.js';
 import { toReadResourceResult, type ResourceContext, type ResourceDefinition } from './resources.js';
+import { serverCapabilitiesFor, serverSurfaceFor } from './server-surface.js';
 import { ToolError, type ToolContext, type ToolDefinition } from './tools.js';
 
 export interface Capabilities {
   tools?: ToolDefinition[];
   resources?: ResourceDefinition[];
   prompts?: PromptDefinition[];
+  /** How long clients may cache each list (2026-07-28 `ttlMs`/`cacheScope`); default: not at all. */
+  cacheHints?: ListCacheHints;
+}
+
+export interface ListCacheHints {
+  tools?: CacheHint;
+  prompts?: CacheHint;
+  resources?: CacheHint;
+  resourceTemplates?: CacheHint;
 }
 
 export interface ServerInfo {
@@ -34,6 +52,14 @@ export interface ServerFactoryOptions {
   logger?: Logger;
   /** Records mcp_tool_calls_total and mcp_tool_call_duration_seconds when given. */
   metrics?: ServiceMetrics;
+  /** The verified token's claim that names the tenant, in audit lines (RATE_LIMIT_TENANT_CLAIM). Default `tenant`. */
+  tenantClaim?: string;
+  /** Where `ctx.publish` sends change events, and what `subscriptions/listen` streams hear. Default: in-process. */
+  events?: EventBus;
+  /** Signs input-required `requestState`; built from `requestStateConfig` (REQUEST_STATE_KEYS) when omitted. */
+  requestState?: RequestStateCodec;
+  /** The service config's REQUEST_STATE_KEYS and NODE_ENV; without it, a per-process development key. */
+  requestStateConfig?: RequestStateConfig;
 }
 
 /** The factory plus what the HTTP layer needs to know about the tool set. */
@@ -41,10 +67,11 @@ export interface BuiltServerFactory {
   factory: McpServerFactory;
   /** Tools declared `streaming: true`: their calls keep the SSE answer. */
   streamingTools: ReadonlySet<string>;
+  /** The bus the factory's handlers publish to; the HTTP layer serves `subscriptions/listen` from it. */
+  events: EventBus;
 }
 
-/** The header the HTTP layer sets on the web Request so handlers see the access-log request id. */
-export const REQUEST_ID_HEADER = 'x-request-id';
+export { REQUEST_ID_HEADER } from './request-context.js';
 
 const INTERNAL_ERROR_RESULT: CallToolResult = Object.freeze({
   content: Object.freeze([Object.freeze({ type: 'text' as const, text: 'Internal error' })]) as CallToolResult['content'],
@@ -70,33 +97,21 @@ function errorResult(error: unknown, ctx: ToolCallContext): CallToolResult {
   return INTERNAL_ERROR_RESULT;
 }
 
-function requestIdOf(sdk: ServerContext): string {
-  return sdk.http?.req?.headers.get(REQUEST_ID_HEADER) ?? String(sdk.mcpReq.id);
-}
-
 /** Built per call; the child logger is only created if the handler asks for it. */
-class ToolCallContext implements ToolContext {
-  readonly requestId: string;
+class ToolCallContext extends RequestContext implements ToolContext {
   private childLogger: Logger | undefined;
 
   constructor(
-    readonly mcp: ServerContext,
+    mcp: ServerContext,
+    deps: RequestFeatureDeps,
     private readonly tool: string,
     private readonly baseLogger: Logger,
   ) {
-    this.requestId = requestIdOf(mcp);
+    super(mcp, deps);
   }
 
   get logger(): Logger {
     return (this.childLogger ??= this.baseLogger.child({ requestId: this.requestId, tool: this.tool }));
-  }
-
-  get signal(): AbortSignal {
-    return this.mcp.mcpReq.signal;
-  }
-
-  get authInfo() {
-    return this.mcp.http?.authInfo;
   }
 }
 
@@ -109,14 +124,20 @@ interface ToolEntry {
     readonly outputSchema?: StandardSchemaWithJSON;
     readonly annotations?: ToolAnnotations;
   };
-  readonly callback: (args: unknown, ctx: ServerContext) => Promise<CallToolResult>;
+  readonly callback: (args: unknown, ctx: ServerContext) => Promise<CallToolResult | InputRequiredResult>;
 }
 
 function isCallToolResultLike(value: unknown): value is CallToolResult {
   return typeof value === 'object' && value !== null && Array.isArray((value as { content?: unknown }).content);
 }
 
-function buildToolEntry(tool: ToolDefinition, logger: Logger, metrics: ToolMetricChildren | undefined): ToolEntry {
+function buildToolEntry(
+  tool: ToolDefinition,
+  deps: RequestFeatureDeps,
+  logger: Logger,
+  metrics: ToolMetricChildren | undefined,
+  tenantClaim: string,
+): ToolEntry {
   // An output schema with its own `content` field means a returned `content` is data, not a result.
   const contentIsData = tool.outputSchema !== undefined && 'content' in tool.outputSchema.shape;
   const record = (outcome: ToolOutcome, started: number): void => {
@@ -124,11 +145,13 @@ function buildToolEntry(tool: ToolDefinition, logger: Logger, metrics: ToolMetri
     metrics.calls[outcome].inc();
     metrics.duration[outcome].observe((performance.now() - started) / 1000);
   };
-  const callback = async (args: unknown, sdk: ServerContext): Promise<CallToolResult> => {
+  const run = async (args: unknown, sdk: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
     const started = performance.now();
-    const ctx = new ToolCallContext(sdk, tool.name, logger);
+    const ctx = new ToolCallContext(sdk, deps, tool.name, logger);
     try {
       const value: unknown = await tool.handler(args as Record<string, unknown>, ctx);
+      // A round of a multi-round-trip call: neither a success nor a failure yet.
+      if (isInputRequiredResult(value)) return value;
       let result: CallToolResult;
       if (!contentIsData && isCallToolResultLike(value)) result = value;
       else {
@@ -142,6 +165,9 @@ function buildToolEntry(tool: ToolDefinition, logger: Logger, metrics: ToolMetri
       return errorResult(error, ctx);
     }
   };
+  // The span and the audit line (never the arguments) around every call.
+  const callback = (args: unknown, sdk: ServerContext) =>
+    observeToolCall(logger, { tool: tool.name, requestId: requestIdOf(sdk), sdk, tenantClaim }, () => run(args, sdk));
   return Object.freeze({
     name: tool.name,
     config: Object.freeze({
@@ -181,6 +207,7 @@ function buildResourceRegistration(resource: ResourceDefinition): Register {
     ...(resource.title !== undefined && { title: resource.title }),
     ...(resource.description !== undefined && { description: resource.description }),
     ...(resource.mimeType !== undefined && { mimeType: resource.mimeType }),
+    ...(resource.cacheHint !== undefined && { cacheHint: resource.cacheHint }),
   });
   if (resource.uri !== undefined) {
     const uri = resource.uri;
@@ -188,24 +215,48 @@ function buildResourceRegistration(resource: ResourceDefinition): Register {
       toReadResourceResult(url, await resource.read(url, new ResourceCallContext(sdk, NO_VARIABLES)), resource.mimeType);
     return (server) => server.registerResource(resource.name, uri, metadata, read);
   }
-  const template = new ResourceTemplate(resource.uriTemplate ?? '', { list: undefined });
+  const template = new ResourceTemplate(resource.uriTemplate ?? '', {
+    list: undefined,
+    ...(resource.complete !== undefined && { complete: resource.complete }),
+  });
   const read = async (url: URL, variables: Variables, sdk: ServerContext) =>
     toReadResourceResult(url, await resource.read(url, new ResourceCallContext(sdk, variables)), resource.mimeType);
   return (server) => server.registerResource(resource.name, template, metadata, read);
 }
 
-function buildPromptRegistration(prompt: PromptDefinition): Register {
+function buildPromptRegistration(prompt: PromptDefinition, deps: RequestFeatureDeps): Register {
   const config = Object.freeze({
     ...(prompt.title !== undefined && { title: prompt.title }),
     ...(prompt.description !== undefined && { description: prompt.description }),
   });
   if (prompt.argsSchema === undefined) {
-    const render = async () => toGetPromptResult(await prompt.render({} as never), prompt.description);
+    const render = async (sdk: ServerContext) => toGetPromptResult(await prompt.render({}, new RequestContext(sdk, deps)), prompt.description);
     return (server) => server.registerPrompt(prompt.name, config, render);
   }
   const withArgs = Object.freeze({ ...config, argsSchema: prompt.argsSchema });
-  const render = async (args: unknown) => toGetPromptResult(await prompt.render(args as never), prompt.description);
+  const render = async (args: unknown, sdk: ServerContext) =>
+    toGetPromptResult(await prompt.render(args as never, new RequestContext(sdk, deps)), prompt.description);
   return (server) => server.registerPrompt(prompt.name, withArgs, render);
+}
+
+function cacheHintsByMethod(hints: ListCacheHints) {
+  return {
+    ...(hints.tools !== undefined && { 'tools/list': hints.tools }),
+    ...(hints.prompts !== undefined && { 'prompts/list': hints.prompts }),
+    ...(hints.resources !== undefined && { 'resources/list': hints.resources }),
+    ...(hints.resourceTemplates !== undefined && { 'resources/templates/list': hints.resourceTemplates }),
+  } as const;
+}
+
+/**
+ * The codec is built on first use, so a service that never returns input-required results needs no
+ * keys; one whose tools declare `inputRequired` is checked at start-up (production refuses to start).
+ */
+function lazyRequestState(options: ServerFactoryOptions, tools: readonly ToolDefinition[], logger: Logger): () => RequestStateCodec {
+  let codec = options.requestState;
+  const resolve = () => (codec ??= requestStateCodecFromConfig(options.requestStateConfig ?? {}, logger));
+  if (tools.some((t) => t.inputRequired)) resolve();
+  return resolve;
 }
 
 function assertUnique(kind: string, names: string[]): void {
@@ -217,49 +268,51 @@ function assertUnique(kind: string, names: string[]): void {
 }
 
 /** Builds everything once; the returned factory only runs `new McpServer` and the register calls. */
-export function buildServerFactory(
-  info: ServerInfo,
-  capabilities: Capabilities,
-  options: ServerFactoryOptions = {},
-): BuiltServerFactory {
+export function buildServerFactory(info: ServerInfo, capabilities: Capabilities, options: ServerFactoryOptions = {}): BuiltServerFactory {
   const logger = options.logger ?? pino({ level: 'silent' });
   const tools = capabilities.tools ?? [];
   const resources = capabilities.resources ?? [];
   const prompts = capabilities.prompts ?? [];
-  assertUnique('tool', tools.map((t) => t.name));
-  assertUnique('resource', resources.map((r) => r.uri ?? r.uriTemplate ?? r.name));
-  assertUnique('prompt', prompts.map((p) => p.name));
+  assertUnique(
+    'tool',
+    tools.map((t) => t.name),
+  );
+  assertUnique(
+    'resource',
+    resources.map((r) => r.uri ?? r.uriTemplate ?? r.name),
+  );
+  assertUnique(
+    'prompt',
+    prompts.map((p) => p.name),
+  );
 
-  const toolEntries = tools.map((tool) => buildToolEntry(tool, logger, options.metrics?.tool(tool.name)));
-  const registrations = [...resources.map(buildResourceRegistration), ...prompts.map(buildPromptRegistration)];
-  // The tool set is static, so list_changed is never sent.
-  const serverCapabilities: ServerCapabilities = {
-    ...(tools.length > 0 && { tools: { listChanged: false } }),
-    // Streaming tools may send log notifications (ctx.mcp.mcpReq.log), which need this capability.
-    ...(tools.some((t) => t.streaming) && { logging: {} }),
-    ...(resources.length > 0 && { resources: { listChanged: false } }),
-    ...(prompts.length > 0 && { prompts: { listChanged: false } }),
-  };
+  const events = options.events ?? createInProcessBus((error) => logger.error({ err: error }, 'event listener threw'));
+  const requestState = lazyRequestState(options, tools, logger);
+  const deps: RequestFeatureDeps = { events, requestState };
+  const toolEntries = tools.map((tool) => buildToolEntry(tool, deps, logger, options.metrics?.tool(tool.name), options.tenantClaim ?? DEFAULT_TENANT_CLAIM));
+  const registrations = [...resources.map(buildResourceRegistration), ...prompts.map((prompt) => buildPromptRegistration(prompt, deps))];
+  const serverCapabilities: ServerCapabilities = serverCapabilitiesFor({ tools, resources, prompts });
   const serverInfo = Object.freeze({ name: info.name, version: info.version });
   const serverOptions = Object.freeze({
     capabilities: serverCapabilities,
     ...(info.instructions !== undefined && { instructions: info.instructions }),
+    ...(capabilities.cacheHints !== undefined && { cacheHints: cacheHintsByMethod(capabilities.cacheHints) }),
+    // Runs before the handler on every round that echoes a state; a throw is answered -32602.
+    requestState: { verify: (state: string, sdk: ServerContext) => requestState().open(state, sdk) },
   });
+  const surface = serverSurfaceFor(serverCapabilities);
 
   const factory: McpServerFactory = () => {
     const server = new McpServer(serverInfo, serverOptions);
     for (const tool of toolEntries) server.registerTool(tool.name, tool.config, tool.callback);
     for (const register of registrations) register(server);
+    surface(server);
     return server;
   };
-  return { factory, streamingTools: new Set(tools.filter((t) => t.streaming).map((t) => t.name)) };
+  return { factory, streamingTools: new Set(tools.filter((t) => t.streaming).map((t) => t.name)), events };
 }
 
 /** An SDK McpServerFactory for these capabilities: cheap per call, one fresh McpServer each time. */
-export function createServerFactory(
-  info: ServerInfo,
-  capabilities: Capabilities,
-  options: ServerFactoryOptions = {},
-): McpServerFactory {
+export function createServerFactory(info: ServerInfo, capabilities: Capabilities, options: ServerFactoryOptions = {}): McpServerFactory {
   return buildServerFactory(info, capabilities, options).factory;
 }

@@ -2,7 +2,10 @@ import { serveStdio, StdioServerTransport, type StdioServerHandle } from '@model
 import type { Logger } from 'pino';
 import { baseConfigSchema } from './config.js';
 import { runShutdownHooks, shutdownHooks, type ShutdownHook } from './shutdown-hooks.js';
+import type { EventBus } from './events/bus.js';
+import { withConnectionEvents } from './events/connection-events.js';
 import { createLogger } from './logger.js';
+import type { RequestStateConfig } from './request-state.js';
 import { exitOnSignals } from './signal-exit.js';
 import { buildServerFactory, type Capabilities, type ServerInfo } from './server-factory.js';
 
@@ -13,6 +16,8 @@ export interface StdioServiceOptions {
   logger?: Logger;
   /** Run in order after the server has closed (close databases here). */
   onShutdown?: ShutdownHook[] | ShutdownHook;
+  /** Where handlers' `ctx.publish` events go; the client hears them as change notifications. Default: in-process. */
+  events?: EventBus;
   /**
    * Exit the process after the shutdown when stdin closes (the client went away) and on
    * SIGTERM/SIGINT: exit 0, or 1 when the shutdown failed or outlasted its timeout. Default true.
@@ -26,6 +31,12 @@ export interface StdioServiceOptions {
 function shutdownTimeoutFromEnv(): number {
   const parsed = baseConfigSchema.shape.SHUTDOWN_TIMEOUT_MS.safeParse(process.env['SHUTDOWN_TIMEOUT_MS']);
   return parsed.success ? parsed.data : 10_000;
+}
+
+/** REQUEST_STATE_KEYS and NODE_ENV by the runtime's own rules; a bad value reads as unset (loadConfig reports it). */
+function requestStateConfigFromEnv(): RequestStateConfig {
+  const keys = baseConfigSchema.shape.REQUEST_STATE_KEYS.safeParse(process.env['REQUEST_STATE_KEYS']);
+  return { REQUEST_STATE_KEYS: keys.success ? keys.data : [], NODE_ENV: process.env['NODE_ENV'] };
 }
 
 /** The SDK's stdio transport, telling us when it closes: stdin ended, stdout broke, or we closed it. */
@@ -46,13 +57,16 @@ class ObservedStdioTransport extends StdioServerTransport {
  * end runs the same shutdown as SIGTERM and exits. `close()` shuts down without exiting.
  */
 export function runStdio(options: StdioServiceOptions): StdioServerHandle {
-  const logger =
-    options.logger ??
-    createLogger({ name: options.info.name, level: process.env['LOG_LEVEL'] ?? 'info', destination: 'stderr' });
+  const logger = options.logger ?? createLogger({ name: options.info.name, level: process.env['LOG_LEVEL'] ?? 'info', destination: 'stderr' });
   const hooks = shutdownHooks(options.onShutdown);
   const exitProcess = options.exitProcess ?? true;
   const timeoutMs = options.shutdownTimeoutMs ?? shutdownTimeoutFromEnv();
-  const { factory } = buildServerFactory(options.info, options.capabilities, { logger });
+  const built = buildServerFactory(options.info, options.capabilities, {
+    logger,
+    requestStateConfig: requestStateConfigFromEnv(),
+    ...(options.events && { events: options.events }),
+  });
+  const factory = withConnectionEvents(built.factory, built.events, (error) => logger.warn({ err: error }, 'change notification failed'));
 
   let closing: Promise<void> | undefined;
   const transport = new ObservedStdioTransport(() => {

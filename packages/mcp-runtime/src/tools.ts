@@ -1,26 +1,22 @@
-import type { AuthInfo, CallToolResult, ServerContext, ToolAnnotations } from '@modelcontextprotocol/server';
+import type { CallToolResult, InputRequiredResult, ToolAnnotations } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { RequestFeatures } from './request-context.js';
 
 /** A failure to report to the caller as a tool error (`isError: true`) with exactly this message. */
 export class ToolError extends Error {
   override readonly name = 'ToolError';
 }
 
-export interface ToolContext {
-  /** The HTTP X-Request-Id when served over HTTP, otherwise the JSON-RPC request id. */
-  readonly requestId: string;
+/** Progress, client logs, events and input-required state: see RequestFeatures. */
+export interface ToolContext extends RequestFeatures {
   /** A child logger carrying `requestId` and `tool`. */
   readonly logger: Logger;
-  /** Aborted when the client cancels or disconnects, or the service shuts down. */
-  readonly signal: AbortSignal;
-  readonly authInfo?: AuthInfo;
-  /** The SDK's request context, for advanced uses (notifications need `streaming: true` over HTTP). */
-  readonly mcp: ServerContext;
 }
 
 type ToolOutput<O extends z.ZodObject | undefined> = O extends z.ZodObject ? z.input<O> : Record<string, unknown>;
-type ToolReturn<O extends z.ZodObject | undefined> = ToolOutput<O> | CallToolResult;
+/** An input-required result (`inputRequired(...)`) asks the client for input and calls the tool again. */
+type ToolReturn<O extends z.ZodObject | undefined> = ToolOutput<O> | CallToolResult | InputRequiredResult;
 
 export interface ToolConfig<I extends z.ZodObject, O extends z.ZodObject | undefined> {
   name: string;
@@ -34,13 +30,15 @@ export interface ToolConfig<I extends z.ZodObject, O extends z.ZodObject | undef
    * streaming tools are answered over SSE; others get a single JSON body (faster).
    */
   streaming?: boolean;
+  /**
+   * Set when the handler may return `inputRequired(...)`. 2025-era clients are then asked by the
+   * server mid-call (over SSE); 2026-07-28 clients answer and call again.
+   */
+  inputRequired?: boolean;
   handler: (args: z.output<I>, ctx: ToolContext) => Promise<ToolReturn<O>> | ToolReturn<O>;
 }
 
-export interface ToolDefinition<
-  I extends z.ZodObject = z.ZodObject,
-  O extends z.ZodObject | undefined = z.ZodObject | undefined,
-> {
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject | undefined = z.ZodObject | undefined> {
   readonly kind: 'tool';
   readonly name: string;
   readonly title?: string;
@@ -49,6 +47,7 @@ export interface ToolDefinition<
   readonly outputSchema?: O;
   readonly annotations?: ToolAnnotations;
   readonly streaming: boolean;
+  readonly inputRequired: boolean;
   // Method syntax on purpose: it keeps specific definitions assignable to ToolDefinition[].
   handler(args: z.output<I>, ctx: ToolContext): Promise<ToolReturn<O>> | ToolReturn<O>;
 }
@@ -56,9 +55,7 @@ export interface ToolDefinition<
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 
 /** Declares a tool. The returned definition is frozen and validated once, at start-up. */
-export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefined = undefined>(
-  config: ToolConfig<I, O>,
-): ToolDefinition<I, O> {
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefined = undefined>(config: ToolConfig<I, O>): ToolDefinition<I, O> {
   if (!TOOL_NAME.test(config.name)) {
     throw new TypeError(`Invalid tool name "${config.name}": use 1-128 characters of A-Z a-z 0-9 _ - .`);
   }
@@ -70,7 +67,9 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefi
     inputSchema: config.inputSchema,
     ...(config.outputSchema !== undefined && { outputSchema: config.outputSchema }),
     ...(config.annotations !== undefined && { annotations: Object.freeze({ ...config.annotations }) }),
-    streaming: config.streaming ?? false,
+    // The 2025-era stand-in for input-required results sends requests mid-call, which needs SSE.
+    streaming: (config.streaming ?? false) || (config.inputRequired ?? false),
+    inputRequired: config.inputRequired ?? false,
     handler: config.handler,
   });
 }

@@ -15,6 +15,9 @@ export const versions = {
   '@modelcontextprotocol/node': '2.1.2',
   '@modelcontextprotocol/client': '2.4.0',
   '@modelcontextprotocol/inspector': '2.12.0',
+  // The MCP conformance suite the generated `conformance` target runs (slipway-conformance, Node >= 22);
+  // tools/node-lts pins the same. The add-conformance migration moves older services' targets to it.
+  '@modelcontextprotocol/conformance': '0.2.0-alpha.12',
   '@electric-sql/pglite': '0.5.14',
   '@electric-sql/pglite-pgvector': '0.0.15',
   pg: '8.23.1',
@@ -28,6 +31,10 @@ export const versions = {
   tsx: '4.23.15',
   '@types/node': '20.19.43',
   '@types/pg': '8.15.6',
+  // The generated services' lint target (eslint.config.mjs): ESLint with typescript-eslint's type-aware rules.
+  eslint: '10.15.0',
+  '@eslint/js': '10.0.1',
+  'typescript-eslint': '8.74.0',
 } as const;
 
 export type VersionedPackage = keyof typeof versions;
@@ -123,6 +130,9 @@ export const containerImages = {
   redis: { name: 'redis', tag: '7.4.2-alpine', digest: 'sha256:02419de7eddf55aa5bcf49efb74e88fa8d931b4d77c07eff8a6b2144472b6952' },
   prometheus: { name: 'prom/prometheus', tag: 'v3.15.0', digest: 'sha256:efd719c99d83b060d9daefdcf00360461adf279f45ef5391f8d111892118753e' },
   grafana: { name: 'grafana/grafana', tag: '13.2.2', digest: 'sha256:ac461fb352abc50da10a51c7d02462e9c05488f11f53f14b3ad79a8145f638a0' },
+  // Jaeger v2 (an OpenTelemetry collector with Jaeger's storage and UI): OTLP on 4317/4318, UI on 16686,
+  // traces in memory. The multi-platform digest several independent public repositories pin for this tag.
+  jaeger: { name: 'jaegertracing/jaeger', tag: '2.21.0', digest: 'sha256:3d0ac795ff98aa04d1be04311d2dac6c25b4bfc8322dc02e53bc5b170c5018c3' },
 } as const satisfies Record<string, PinnedImage>;
 
 /**

@@ -1,10 +1,12 @@
 import { azurePipelinesValidator } from './azure-pipelines.js';
 import { bicepValidator } from './bicep.js';
 import { composeValidator } from './compose.js';
+import { conformanceBaselineValidator } from './conformance-baseline.js';
 import { dockerfileValidator } from './dockerfile.js';
 import { githubWorkflowValidator } from './github-workflow.js';
 import { kubernetesValidator } from './kubernetes.js';
 import { nxProjectValidator } from './nx-project.js';
+import { prometheusValidator } from './prometheus.js';
 import { shellValidator } from './shell.js';
 import { onPath } from './system-tools.js';
 import type { ArtifactValidator, ValidationContext, ValidationProblem } from './types.js';
@@ -15,20 +17,16 @@ export type { ArtifactValidator, SystemTool, ValidationContext, ValidationProble
 
 /** The one registry of artifact validators, per template layer. Later layers add theirs here. */
 export const validatorsByLayer: Readonly<Record<string, readonly ArtifactValidator[]>> = {
-  server: [nxProjectValidator, typescriptValidator],
+  server: [nxProjectValidator, typescriptValidator, conformanceBaselineValidator],
   github: [githubWorkflowValidator, shellValidator, yamlLintValidator],
   'azure-pipelines': [azurePipelinesValidator, shellValidator, yamlLintValidator],
-  k8s: [kubernetesValidator, yamlLintValidator],
+  k8s: [kubernetesValidator, yamlLintValidator, prometheusValidator],
   azure: [bicepValidator, yamlLintValidator],
   docker: [dockerfileValidator],
-  compose: [composeValidator, yamlLintValidator],
+  compose: [composeValidator, yamlLintValidator, prometheusValidator],
 };
 
-export async function validateFiles(
-  layer: string,
-  files: ReadonlyMap<string, string>,
-  context?: ValidationContext,
-): Promise<ValidationProblem[]> {
+export async function validateFiles(layer: string, files: ReadonlyMap<string, string>, context?: ValidationContext): Promise<ValidationProblem[]> {
   const validators = validatorsByLayer[layer] ?? [];
   const results = await Promise.all(validators.map((v) => v.validate(files, context)));
   return results.flat();
