@@ -14,9 +14,7 @@ import { generateService } from '../spec-support.js';
 /** The generated Azure files, by path relative to the project root. */
 function azureFiles(tree: Tree, root: string): Map<string, string> {
   return new Map(
-    [...snapshotTree(tree)]
-      .filter(([p]) => p.startsWith(`${root}/infra/`) || p === `${root}/azure.yaml`)
-      .map(([p, t]) => [p.slice(root.length + 1), t]),
+    [...snapshotTree(tree)].filter(([p]) => p.startsWith(`${root}/infra/`) || p === `${root}/azure.yaml`).map(([p, t]) => [p.slice(root.length + 1), t]),
   );
 }
 
@@ -95,7 +93,9 @@ describe('azure', () => {
     const network = files.get('infra/modules/network.bicep')!;
     expect(network).toContain("name: 'private-endpoints'");
     expect(network).toContain('output privateEndpointsSubnetId string = vnet.properties.subnets[2].id');
-    expect(files.get('infra/main.bicep')).toMatch(/virtualNetworkId: network\.outputs\.id\n\s+privateEndpointSubnetId: network\.outputs\.privateEndpointsSubnetId/);
+    expect(files.get('infra/main.bicep')).toMatch(
+      /virtualNetworkId: network\.outputs\.id\n\s+privateEndpointSubnetId: network\.outputs\.privateEndpointsSubnetId/,
+    );
     // Without PostgreSQL the private-endpoint subnet is the second one.
     await generator(tree, { project: 'orders', postgres: false });
     expect(azureFiles(tree, 'services/orders').get('infra/modules/network.bicep')).toContain('subnets[1].id');
@@ -136,8 +136,12 @@ describe('azure', () => {
     // No vault-wide grant: each identity reads its own secret only.
     expect(main).not.toContain('secretsUserPrincipalId');
     const postgres = files.get('infra/modules/postgres.bicep')!;
-    expect(postgres).toMatch(/name: 'database-migration-url'\n\s+properties: \{\n\s+contentType: 'text\/plain'\n\s+value: 'postgresql:\/\/\$\{uriComponent\(administratorLogin\)\}/);
-    expect(postgres).toMatch(/name: 'database-url'\n\s+properties: \{\n\s+contentType: 'text\/plain'\n\s+value: 'postgresql:\/\/\$\{uriComponent\(appLogin\)\}:\$\{uriComponent\(appPassword\)\}/);
+    expect(postgres).toMatch(
+      /name: 'database-migration-url'\n\s+properties: \{\n\s+contentType: 'text\/plain'\n\s+value: 'postgresql:\/\/\$\{uriComponent\(administratorLogin\)\}/,
+    );
+    expect(postgres).toMatch(
+      /name: 'database-url'\n\s+properties: \{\n\s+contentType: 'text\/plain'\n\s+value: 'postgresql:\/\/\$\{uriComponent\(appLogin\)\}:\$\{uriComponent\(appPassword\)\}/,
+    );
     expect(postgres).toMatch(/scope: databaseUrl\n\s+properties: \{\n\s+roleDefinitionId: [^\n]+\n\s+principalId: appPrincipalId/);
     expect(postgres).toMatch(/scope: databaseMigrationUrl\n\s+properties: \{\n\s+roleDefinitionId: [^\n]+\n\s+principalId: migrationPrincipalId/);
     const app = files.get('infra/modules/container-app.bicep')!;

@@ -12,7 +12,7 @@ import { azureSchema, type AzureSchema } from './schema.js';
 export default async function azureGenerator(tree: Tree, schema: AzureSchema, run: GeneratorRun = { mode: 'generate' }): Promise<void> {
   const { options, target } = normalizeOptions(tree, parseOptions(tree, 'azure', azureSchema, schema));
   const before = readGeneratorRecord(tree, target.root, GENERATOR)?.options;
-  generateLayer(tree, {
+  await generateLayer(tree, {
     generator: GENERATOR,
     layer: 'azure',
     projectRoot: target.root,

@@ -19,7 +19,14 @@ export const environments = ['dev', 'staging', 'prod'] as const;
 const SIZES = {
   dev: { minReplicas: 1, maxReplicas: 3, postgresSkuName: 'Standard_B1ms', postgresSkuTier: 'Burstable', postgresStorageSizeGB: 32, logLevel: 'debug' },
   staging: { minReplicas: 1, maxReplicas: 5, postgresSkuName: 'Standard_B2s', postgresSkuTier: 'Burstable', postgresStorageSizeGB: 32, logLevel: 'info' },
-  prod: { minReplicas: 2, maxReplicas: 10, postgresSkuName: 'Standard_D2ds_v5', postgresSkuTier: 'GeneralPurpose', postgresStorageSizeGB: 64, logLevel: 'info' },
+  prod: {
+    minReplicas: 2,
+    maxReplicas: 10,
+    postgresSkuName: 'Standard_D2ds_v5',
+    postgresSkuTier: 'GeneralPurpose',
+    postgresStorageSizeGB: 64,
+    logLevel: 'info',
+  },
 } as const;
 
 /** Every decision the azure templates branch on, made here rather than in EJS. */

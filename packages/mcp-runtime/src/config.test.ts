@@ -20,7 +20,21 @@ describe('parseConfig', () => {
       DATABASE_CONNECT_TIMEOUT_MS: 5_000,
       DATABASE_QUERY_TIMEOUT_MS: 30_000,
       PGLITE_DATA_DIR: '.data/pglite',
+      PGLITE_SHARED_BUFFERS: '16MB',
+      PGLITE_WORK_MEM: '2MB',
+      PGLITE_MAINTENANCE_WORK_MEM: '16MB',
+      PGLITE_TEMP_BUFFERS: '2MB',
+      PGLITE_MIN_WAL_SIZE: '32MB',
+      PGLITE_MAX_WAL_SIZE: '128MB',
+      PGLITE_OPTIMIZE_WASM: false,
       METRICS_ENABLED: true,
+      REQUEST_STATE_KEYS: [],
+      OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+      OTEL_SERVICE_NAME: undefined,
+      OTEL_TRACES_SAMPLER_ARG: 1,
+      APPLICATIONINSIGHTS_CONNECTION_STRING: undefined,
+      RATE_LIMITS: undefined,
+      RATE_LIMIT_TENANT_CLAIM: 'tenant',
       NODE_ENV: undefined,
     });
   });
@@ -72,9 +86,7 @@ describe('parseConfig', () => {
   });
 
   it('names every bad variable and hides secret-looking values', () => {
-    expect(() =>
-      parseConfig(baseConfigSchema, { PORT: '70000', METRICS_ENABLED: 'maybe', DATABASE_URL: 'mysql://root:hunter2@db' }),
-    ).toThrow(
+    expect(() => parseConfig(baseConfigSchema, { PORT: '70000', METRICS_ENABLED: 'maybe', DATABASE_URL: 'mysql://root:hunter2@db' })).toThrow(
       'Invalid configuration: PORT must be an integer between 1 and 65535 (got "70000"); ' +
         'DATABASE_URL must be a postgres:// or postgresql:// URL (value hidden); ' +
         'METRICS_ENABLED must be a boolean (true/false/1/0/yes/no/on/off) (got "maybe")',
@@ -86,7 +98,9 @@ describe('ALLOWED_HOSTS, ALLOWED_ORIGINS and OPS_PORT', () => {
   const fails = (env: Record<string, string>) => () => parseConfig(baseConfigSchema, env);
 
   it('refuses a list that is set but blank (compose passes ${VAR:-} as ""), naming the variable and the fix', () => {
-    expect(fails({ ALLOWED_ORIGINS: '' })).toThrow(/^Invalid configuration: ALLOWED_ORIGINS is set but empty: unset it for the local defaults, or list origins, e\.g\. https:\/\/app\.example\.com/);
+    expect(fails({ ALLOWED_ORIGINS: '' })).toThrow(
+      /^Invalid configuration: ALLOWED_ORIGINS is set but empty: unset it for the local defaults, or list origins, e\.g\. https:\/\/app\.example\.com/,
+    );
     expect(fails({ ALLOWED_HOSTS: '  ' })).toThrow('ALLOWED_HOSTS is set but empty');
   });
 
@@ -99,16 +113,15 @@ describe('ALLOWED_HOSTS, ALLOWED_ORIGINS and OPS_PORT', () => {
   });
 
   it('refuses a bare host name in ALLOWED_ORIGINS and shows the origin to write', () => {
-    expect(fails({ ALLOWED_ORIGINS: 'app.example.com' })).toThrow('ALLOWED_ORIGINS entry "app.example.com" is not an origin (scheme://host[:port], no path): write https://app.example.com');
+    expect(fails({ ALLOWED_ORIGINS: 'app.example.com' })).toThrow(
+      'ALLOWED_ORIGINS entry "app.example.com" is not an origin (scheme://host[:port], no path): write https://app.example.com',
+    );
     expect(fails({ ALLOWED_ORIGINS: 'localhost:5173' })).toThrow('write http://localhost:5173');
   });
 
-  it.each(['null', 'https://app.example.com/path', 'https://user@app.example.com', 'https://*.example.com', '*'])(
-    'refuses ALLOWED_ORIGINS=%j',
-    (value) => {
-      expect(fails({ ALLOWED_ORIGINS: value })).toThrow(ConfigError);
-    },
-  );
+  it.each(['null', 'https://app.example.com/path', 'https://user@app.example.com', 'https://*.example.com', '*'])('refuses ALLOWED_ORIGINS=%j', (value) => {
+    expect(fails({ ALLOWED_ORIGINS: value })).toThrow(ConfigError);
+  });
 
   it.each(['https://mcp.example.com', 'mcp.example.com/path', 'mcp.example.com:0', 'mcp.example.com:99999', 'user@mcp.example.com', '127.1'])(
     'refuses ALLOWED_HOSTS=%j',
@@ -134,9 +147,7 @@ describe('loadConfig', () => {
     try {
       expect(() => loadConfig(baseConfigSchema, { LOG_LEVEL: 'loud' })).toThrow('exit 1');
       expect(write).toHaveBeenCalledTimes(1);
-      expect(write.mock.calls[0]?.[0]).toBe(
-        'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")\n',
-      );
+      expect(write.mock.calls[0]?.[0]).toBe('Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")\n');
     } finally {
       exit.mockRestore();
       write.mockRestore();

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { parseHostEntry, parseOriginEntry, type Parsed } from './http/allowlists.js';
+import { pgliteSettingsShape } from './database/pglite-settings.js';
+import { DEFAULT_TENANT_CLAIM } from './limits/identity.js';
+import { parseRateLimits, type RateLimits } from './limits/rules.js';
 
 /** A configuration problem, with a one-line message that names the variable(s) and the rule. */
 export class ConfigError extends Error {
@@ -97,23 +100,28 @@ export function envString(defaultValue: string) {
     .transform((raw) => (raw === undefined || raw.trim() === '' ? defaultValue : raw.trim()));
 }
 
-const postgresUrl = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    if (raw === undefined || raw.trim() === '') return undefined;
-    let protocol: string;
-    try {
-      protocol = new URL(raw.trim()).protocol;
-    } catch {
-      protocol = '';
-    }
-    if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
-      ctx.addIssue({ code: 'custom', message: 'must be a postgres:// or postgresql:// URL' });
-      return z.NEVER;
-    }
-    return raw.trim();
-  });
+/** An optional URL whose scheme is one of `protocols` (`postgres:`); unset or empty is undefined. */
+function envUrl(protocols: readonly string[], message: string) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      let protocol: string;
+      try {
+        protocol = new URL(raw.trim()).protocol;
+      } catch {
+        protocol = '';
+      }
+      if (!protocols.includes(protocol)) {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      return raw.trim();
+    });
+}
+
+const postgresUrl = envUrl(['postgres:', 'postgresql:'], 'must be a postgres:// or postgresql:// URL');
 
 /** An optional TCP port; unset or empty is undefined. */
 const envOptionalPort = z
@@ -141,6 +149,37 @@ const logLevel = z
     return value as (typeof LOG_LEVELS)[number];
   });
 
+/** OTEL_EXPORTER_OTLP_ENDPOINT: the collector's OTLP/HTTP base URL; unset or empty turns tracing off. */
+const otlpEndpoint = envUrl(['http:', 'https:'], 'must be an http:// or https:// URL (OTLP over HTTP), e.g. http://otel-collector:4318');
+
+/** A ratio in [0, 1]; empty or unset takes the default. */
+const envRatio = (defaultValue: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return defaultValue;
+      const value = /^\d*\.?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+      if (!(value >= 0 && value <= 1)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a number between 0 and 1, e.g. 0.1 to keep one new trace in ten' });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const rateLimits = z
+  .string()
+  .optional()
+  .transform((raw, ctx): RateLimits | undefined => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const parsed = parseRateLimits(raw);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
+    }
+    return parsed.value;
+  });
+
 /** Environment variables every Slipway MCP service understands. Extend it with `.extend({...})`. */
 export const baseConfigSchema = z.object({
   PORT: envInt({ min: 1, max: 65535, default: 3000 }),
@@ -163,13 +202,45 @@ export const baseConfigSchema = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: envInt({ min: 100, max: 600_000, default: 5_000 }),
   DATABASE_QUERY_TIMEOUT_MS: envInt({ min: 100, max: 3_600_000, default: 30_000 }),
   PGLITE_DATA_DIR: envString('.data/pglite'),
+  // Embedded PGlite's PostgreSQL memory and WAL settings (database/pglite-settings.ts).
+  ...pgliteSettingsShape,
+  // true: V8 also optimizes PGlite's hot WebAssembly (TurboFan), about 45 MB more RSS (database/wasm-tiering.ts).
+  PGLITE_OPTIMIZE_WASM: envBool(false),
   METRICS_ENABLED: envBool(true),
+  // HMAC keys for input-required `requestState`, shared by every replica: the first signs, all verify.
+  REQUEST_STATE_KEYS: envList([]),
+  // Tracing (OpenTelemetry, OTLP/HTTP): off unless an endpoint is set.
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+  OTEL_SERVICE_NAME: z
+    .string()
+    .optional()
+    .transform((raw) => (raw === undefined || raw.trim() === '' ? undefined : raw.trim())),
+  OTEL_TRACES_SAMPLER_ARG: envRatio(1),
+  // Azure Monitor (Application Insights): traces through its OpenTelemetry exporter, an optional package.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      if (!/(^|;)\s*InstrumentationKey=/i.test(raw)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: "must be an Application Insights connection string (InstrumentationKey=...;IngestionEndpoint=...), from the resource's Overview",
+        });
+        return z.NEVER;
+      }
+      return raw.trim();
+    }),
+  // Per-tenant, per-tool token buckets, e.g. `*=60/1m,notes.create=5/10s`; unset: no limits.
+  RATE_LIMITS: rateLimits,
+  // The verified token's claim naming the tenant; tokens without it are limited by their subject.
+  RATE_LIMIT_TENANT_CLAIM: envString(DEFAULT_TENANT_CLAIM),
   NODE_ENV: z.string().optional(),
 });
 
 export type BaseConfig = z.output<typeof baseConfigSchema>;
 
-const SECRET_NAME = /URL|SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
+const SECRET_NAME = /URL|SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL|CONNECTION_STRING/i;
 
 function describeValue(name: string, value: unknown): string {
   if (value === undefined) return '';
@@ -196,10 +267,7 @@ export function checkOpsPort(config: unknown): void {
 }
 
 /** Parses env vars with `schema`; throws a ConfigError whose message is one line naming each bad variable. */
-export function parseConfig<S extends z.ZodType>(
-  schema: S,
-  env: Record<string, string | undefined> = process.env,
-): z.output<S> {
+export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.output<S> {
   const result = schema.safeParse(env);
   if (result.success) {
     checkOpsPort(result.data);
@@ -211,10 +279,7 @@ export function parseConfig<S extends z.ZodType>(
 }
 
 /** parseConfig for a process entry point: a ConfigError becomes one stderr line and exit code 1. */
-export function loadConfig<S extends z.ZodType>(
-  schema: S,
-  env: Record<string, string | undefined> = process.env,
-): z.output<S> {
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.output<S> {
   try {
     return parseConfig(schema, env);
   } catch (error) {

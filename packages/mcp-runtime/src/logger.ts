@@ -1,9 +1,10 @@
-import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilentOrString } from 'pino';
+import { NO_TRACE_FIELDS, traceLogFields } from './tracing/spans.js';
 
 export type { Logger } from 'pino';
 
 export interface LoggerOptions {
-  level?: LevelWithSilent | string;
+  level?: LevelWithSilentOrString;
   name: string;
   /** stdio services must log to stderr: stdout carries the protocol. */
   destination?: 'stdout' | 'stderr';
@@ -68,6 +69,10 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: [...REDACTED_PATHS], censor },
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // trace_id/span_id on lines written inside a span. pino merges into the mixin's object, so the
+      // shared empty one (tracing off: no allocation per line) is never merged into.
+      mixin: traceLogFields,
+      mixinMergeStrategy: (mergeObject, mixinObject) => (mixinObject === NO_TRACE_FIELDS ? mergeObject : Object.assign(mixinObject, mergeObject)),
     },
     options.stream ?? pino.destination({ dest: fd, sync: true }),
   );

@@ -26,6 +26,9 @@ for (let i = 0; i < 4; i++) {
     errors.push(`${(error as Error).name}: ${(error as Error).message}`);
   }
 }
-const pingError = await db.ping().then(() => undefined, (error: unknown) => (error as Error).name);
+const pingError = await db.ping().then(
+  () => undefined,
+  (error: unknown) => (error as Error).name,
+);
 process.stdout.write(`${JSON.stringify({ errors, pingError, ms: Math.round(performance.now() - started) })}\n`);
 await db.close();
