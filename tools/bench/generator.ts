@@ -65,7 +65,10 @@ interface TimingSpec {
 
 async function inProcess(dir: string, spec: TimingSpec, env: NodeJS.ProcessEnv): Promise<{ loadMs: number; runsMs: number[]; files: number }> {
   const { output } = await timed(process.execPath, [join(benchDir, 'gen-timing.mjs'), JSON.stringify(spec)], dir, env);
-  const line = output.split('\n').reverse().find((l) => l.startsWith('{"loadMs"'));
+  const line = output
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{"loadMs"'));
   if (!line) throw new Error(`gen-timing printed no result:\n${output}`);
   return JSON.parse(line) as { loadMs: number; runsMs: number[]; files: number };
 }

@@ -42,7 +42,9 @@ export function describeMachine(): Machine {
 /** `command --version`'s first line, or undefined when the tool is missing. */
 export function toolVersion(command: string, args: readonly string[] = ['--version']): string | undefined {
   try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0]!.trim();
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')[0]!
+      .trim();
   } catch {
     return undefined;
   }

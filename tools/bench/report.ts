@@ -5,7 +5,7 @@ import { LOAD_CORE, SERVER_CORE } from './processes.js';
 import type { ProfileSummary } from './profile.js';
 import { mb, ms, num, ratio, spread, type Summary } from './stats.js';
 import type { StartMode, StartResult, TemplateResult } from './startup.js';
-import type { ScenarioResult, Stack, StackResult } from './throughput.js';
+import type { Era, ScenarioResult, Stack, StackResult } from './throughput.js';
 import type { UpdateResult } from './update.js';
 import type { PluginOffer } from './workspaces.js';
 
@@ -29,6 +29,9 @@ export interface Report {
 
 const STACK_NAMES: Record<Stack, string> = {
   slipway: 'Generated service (@slipway/mcp-runtime: metrics, info logs, Host/Origin checks)',
+  'slipway-quiet': '… with metrics off and warn-level logs (`METRICS_ENABLED=false`, `LOG_LEVEL=warn`)',
+  'slipway-auth': '… with bearer auth (RS256 JWT, cached JWKS)',
+  'slipway-pglite-stock': "… on PGlite's own settings (shared_buffers 128MB, optimized WASM, …)",
   'bare-v2': 'Bare SDK v2 (`createMcpHandler` + `toNodeHandler`)',
   'sdk-v1': 'Legacy SDK 1.x (stateless `StreamableHTTPServerTransport`)',
   fastmcp: 'FastMCP (stateless httpStream)',
@@ -40,7 +43,13 @@ const MODE_NAMES: Record<StartMode, string> = {
   postgres: 'PostgreSQL (`DATABASE_URL`)',
   'pglite-initdb': 'PGlite, first-ever start (initdb)',
   'pglite-template': 'PGlite, first start from a data-directory template',
+  'pglite-stock': "PGlite, existing data directory, PGlite's own settings (the old defaults)",
+  'pglite-stock-buffers': '… the new defaults but `PGLITE_SHARED_BUFFERS=128MB`',
+  'pglite-optimized-wasm': '… the new defaults but `PGLITE_OPTIMIZE_WASM=true`',
 };
+
+/** The settings modes: not start-up figures of their own, they feed the memory table. */
+const SETTINGS_MODES: ReadonlySet<StartMode> = new Set(['pglite-stock', 'pglite-stock-buffers', 'pglite-optimized-wasm']);
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const line = (cells: readonly string[]) => `| ${cells.map((c) => String(c ?? '').replace(/\|/g, '\\|')).join(' | ')} |`;
@@ -60,30 +69,77 @@ function scenario(report: Report, tool: string, backend: string): ScenarioResult
   return report.scenarios.find((s) => s.tool === tool && s.backend === backend);
 }
 
-function stack(s: ScenarioResult | undefined, name: Stack): StackResult | undefined {
-  return s?.results.find((r) => r.stack === name);
+function stack(s: ScenarioResult | undefined, name: Stack, era: Era = '2025-11-25'): StackResult | undefined {
+  return s?.results.find((r) => r.stack === name && r.era === era);
 }
+
+const ERA_ORDER: readonly Era[] = ['2026-07-28', '2025-11-25'];
 
 function targets(report: Report): Target[] {
   const rows: Target[] = [];
   const small = scenario(report, 'text_stats', 'none');
-  const ours = stack(small, 'slipway');
-  const bare = stack(small, 'bare-v2');
-  const fast = stack(small, 'fastmcp');
-  if (ours && bare) {
+  for (const era of ERA_ORDER) {
+    const ours = stack(small, 'slipway', era);
+    const bare = stack(small, 'bare-v2', era);
+    if (!ours || !bare) continue;
     const r = ours.reqPerSec.median / bare.reqPerSec.median;
-    rows.push({ goal: 'Throughput ≥ 0.9× the bare SDK v2 server', measured: `${ratio(ours.reqPerSec.median, bare.reqPerSec.median)} (${num(ours.reqPerSec.median)} vs ${num(bare.reqPerSec.median)} req/s)`, met: r >= 0.9 });
-    const p = ours.p99.median / bare.p99.median;
-    rows.push({ goal: 'p99 ≤ 1.2× the bare SDK v2 server', measured: `${ratio(ours.p99.median, bare.p99.median)} (${num(ours.p99.median)} vs ${num(bare.p99.median)} ms)`, met: p <= 1.2 });
+    rows.push({
+      goal: `Throughput ≥ 2× the bare SDK v2 server, ${era} requests`,
+      measured: `${ratio(ours.reqPerSec.median, bare.reqPerSec.median)} (${num(ours.reqPerSec.median)} vs ${num(bare.reqPerSec.median)} req/s)`,
+      met: r >= 2,
+    });
+    rows.push({
+      goal: `p99 ≤ the bare SDK v2 server's, ${era} requests`,
+      measured: `${ratio(ours.p99.median, bare.p99.median)} (${num(ours.p99.median)} vs ${num(bare.p99.median)} ms)`,
+      met: ours.p99.median <= bare.p99.median,
+    });
+    const quiet = stack(small, 'slipway-quiet', era);
+    if (quiet)
+      rows.push({
+        goal: `Metrics and info logs cost ≤ 15% throughput, ${era}`,
+        measured: `${ratio(ours.reqPerSec.median, quiet.reqPerSec.median)} of the quiet service`,
+        met: ours.reqPerSec.median >= 0.85 * quiet.reqPerSec.median,
+      });
+    const authed = stack(small, 'slipway-auth', era);
+    if (authed)
+      rows.push({
+        goal: `Bearer auth (cached JWKS) costs ≤ 15% throughput, ${era}`,
+        measured: `${ratio(authed.reqPerSec.median, ours.reqPerSec.median)} of the service without auth`,
+        met: authed.reqPerSec.median >= 0.85 * ours.reqPerSec.median,
+      });
+  }
+  const ours = stack(small, 'slipway');
+  const fast = stack(small, 'fastmcp');
+  const pglite = scenario(report, 'get_note', 'pglite');
+  const pgNew = stack(pglite, 'slipway', '2026-07-28');
+  const pgStock = stack(pglite, 'slipway-pglite-stock', '2026-07-28');
+  if (pgNew && pgStock) {
+    rows.push({
+      goal: "PGlite `get_note` throughput ≥ 0.9× on PGlite's own settings (2026-07-28)",
+      measured: `${ratio(pgNew.reqPerSec.median, pgStock.reqPerSec.median)} (${num(pgNew.reqPerSec.median)} vs ${num(pgStock.reqPerSec.median)} req/s)`,
+      met: pgNew.reqPerSec.median >= 0.9 * pgStock.reqPerSec.median,
+    });
   }
   if (ours && fast) {
-    rows.push({ goal: 'Throughput above FastMCP', measured: `${ratio(ours.reqPerSec.median, fast.reqPerSec.median)} of FastMCP`, met: ours.reqPerSec.median > fast.reqPerSec.median });
+    rows.push({
+      goal: 'Throughput above FastMCP',
+      measured: `${ratio(ours.reqPerSec.median, fast.reqPerSec.median)} of FastMCP`,
+      met: ours.reqPerSec.median > fast.reqPerSec.median,
+    });
   }
   const g = report.generator;
   if (g) {
-    rows.push({ goal: '`nx g` no slower than `@nx/node:application`', measured: `${ratio(g.nx23.slipway.median, g.nx23.nxNode.median)} (${ms(g.nx23.slipway.median)} vs ${ms(g.nx23.nxNode.median)} ms)`, met: g.nx23.slipway.median <= g.nx23.nxNode.median });
+    rows.push({
+      goal: '`nx g` no slower than `@nx/node:application`',
+      measured: `${ratio(g.nx23.slipway.median, g.nx23.nxNode.median)} (${ms(g.nx23.slipway.median)} vs ${ms(g.nx23.nxNode.median)} ms)`,
+      met: g.nx23.slipway.median <= g.nx23.nxNode.median,
+    });
     if (g.deployCommands.length > 0) {
-      rows.push({ goal: '… with all deploy targets', measured: `${ratio(g.nx23.slipwayAll.median, g.nx23.nxNode.median)} (${ms(g.nx23.slipwayAll.median)} ms${g.deployCommands.length > 1 ? ` for ${g.deployCommands.length} \`nx g\` calls` : ''})`, met: g.nx23.slipwayAll.median <= g.nx23.nxNode.median });
+      rows.push({
+        goal: '… with all deploy targets',
+        measured: `${ratio(g.nx23.slipwayAll.median, g.nx23.nxNode.median)} (${ms(g.nx23.slipwayAll.median)} ms${g.deployCommands.length > 1 ? ` for ${g.deployCommands.length} \`nx g\` calls` : ''})`,
+        met: g.nx23.slipwayAll.median <= g.nx23.nxNode.median,
+      });
     }
     const cold = g.nx23.slipwayInProcess.cold.median;
     rows.push({ goal: "The generator's own time < 100 ms", measured: `${ms(cold)} ms (first call in a process, 0 other projects)`, met: cold < 100 });
@@ -94,13 +150,21 @@ function targets(report: Report): Target[] {
     const first = g.scaling[0];
     const last = g.scaling[g.scaling.length - 1];
     if (first && last && last !== first) {
-      rows.push({ goal: `${last.projects} projects ≤ 1.5× of ${first.projects} (wall time)`, measured: ratio(last.wall.median, first.wall.median), met: last.wall.median <= 1.5 * first.wall.median });
+      rows.push({
+        goal: `${last.projects} projects ≤ 1.5× of ${first.projects} (wall time)`,
+        measured: ratio(last.wall.median, first.wall.median),
+        met: last.wall.median <= 1.5 * first.wall.median,
+      });
       rows.push({
         goal: `… the generator's own time`,
         measured: `${ratio(last.inProcess.cold.median, first.inProcess.cold.median)} (${ms(first.inProcess.cold.median)} → ${ms(last.inProcess.cold.median)} ms)`,
         met: last.inProcess.cold.median <= 1.5 * first.inProcess.cold.median,
       });
-      rows.push({ goal: `… the generator's own time < 100 ms at ${last.projects} projects`, measured: `${ms(last.inProcess.cold.median)} ms`, met: last.inProcess.cold.median < 100 });
+      rows.push({
+        goal: `… the generator's own time < 100 ms at ${last.projects} projects`,
+        measured: `${ms(last.inProcess.cold.median)} ms`,
+        met: last.inProcess.cold.median < 100,
+      });
     }
   }
   const u = report.update;
@@ -111,7 +175,12 @@ function targets(report: Report): Target[] {
   const none = start('none');
   if (none) rows.push({ goal: 'Cold start < 1 s without a database', measured: `${ms(none.ready.median)} ms`, met: none.ready.median < 1000 });
   const existing = start('pglite-existing');
-  if (existing) rows.push({ goal: 'Cold start < 2 s on PGlite with an existing data directory', measured: `${ms(existing.ready.median)} ms`, met: existing.ready.median < 2000 });
+  if (existing)
+    rows.push({
+      goal: 'Cold start < 2 s on PGlite with an existing data directory',
+      measured: `${ms(existing.ready.median)} ms`,
+      met: existing.ready.median < 2000,
+    });
   const initdb = start('pglite-initdb');
   const template = start('pglite-template');
   if (initdb) {
@@ -122,8 +191,10 @@ function targets(report: Report): Target[] {
     });
   }
   for (const s of report.startup) {
-    if (s.mode === 'pglite-initdb' || s.mode === 'pglite-template') continue;
-    rows.push({ goal: `Idle RSS < 100 MB: ${MODE_NAMES[s.mode]}`, measured: `${mb(s.idleRss.median)} MB`, met: s.idleRss.median < 100 * 1024 * 1024 });
+    if (s.mode === 'pglite-initdb' || s.mode === 'pglite-template' || SETTINGS_MODES.has(s.mode)) continue;
+    // PGlite runs PostgreSQL in the process: its target is the pod's, under 200 MB; the others' 100 MB.
+    const limit = s.mode === 'pglite-existing' ? 200 : 100;
+    rows.push({ goal: `Idle RSS < ${limit} MB: ${MODE_NAMES[s.mode]}`, measured: `${mb(s.idleRss.median)} MB`, met: s.idleRss.median < limit * 1024 * 1024 });
   }
   return rows;
 }
@@ -137,9 +208,19 @@ function generatorSection(g: GeneratorResults | undefined, offer: PluginOffer): 
   const nx = g.nx23;
   const deploy = g.deployCommands.length > 0;
   const wallRows = [
-    [`\`nx g @slipway/nx:new-mcp-service orders\`${offer.deployOption ? ' (its default deploy targets)' : ''}`, msSpread(nx.slipway), ratio(nx.slipway.median, nx.nxNode.median)],
+    [
+      `\`nx g @slipway/nx:new-mcp-service orders\`${offer.deployOption ? ' (its default deploy targets)' : ''}`,
+      msSpread(nx.slipway),
+      ratio(nx.slipway.median, nx.nxNode.median),
+    ],
     ...(deploy
-      ? [[g.deployCommands.length > 1 ? `… with all deploy targets (${g.deployCommands.length} \`nx g\` calls, summed)` : `\`${g.deployCommands[0]}\``, msSpread(nx.slipwayAll), ratio(nx.slipwayAll.median, nx.nxNode.median)]]
+      ? [
+          [
+            g.deployCommands.length > 1 ? `… with all deploy targets (${g.deployCommands.length} \`nx g\` calls, summed)` : `\`${g.deployCommands[0]}\``,
+            msSpread(nx.slipwayAll),
+            ratio(nx.slipwayAll.median, nx.nxNode.median),
+          ],
+        ]
       : []),
     ['`nx g @nx/node:application --directory=apps/api --framework=express --docker`', msSpread(nx.nxNode), '1.00×'],
     ['`nx g @slipway/nx:init` on an initialised workspace (changes nothing: the floor)', msSpread(nx.floor), ratio(nx.floor.median, nx.nxNode.median)],
@@ -197,10 +278,13 @@ A workspace of ${u.services} services, each from \`new-mcp-service\`${u.layers.l
 then user edits in every service: a section appended to README.md (managed), a script added to package.json
 (managed), a line in src/capabilities/text-stats.ts (write-once). Reset with git after each run; daemon off.
 
-${table(['Command', 'Wall, median (min–max)'], [
-  [`\`nx g @slipway/nx:update --all\``, cell(u.update)],
-  [`\`nx migrate --run-migrations\` (${u.migrations.length} migrations: ${u.migrations.join(', ')})`, cell(u.migrate)],
-])}
+${table(
+  ['Command', 'Wall, median (min–max)'],
+  [
+    [`\`nx g @slipway/nx:update --all\``, cell(u.update)],
+    [`\`nx migrate --run-migrations\` (${u.migrations.length} migrations: ${u.migrations.join(', ')})`, cell(u.migrate)],
+  ],
+)}
 
 The services are at the installed Slipway version, so \`update\` re-renders every recorded generation and
 merges each edited file, but has no template change to apply; an update across releases also unpacks the
@@ -209,20 +293,27 @@ older release once (npm pack, cached) and renders it a second time per generatio
 }
 
 function scenarioSection(s: ScenarioResult): string {
-  const bare = stack(s, 'bare-v2');
-  const rows = s.results.map((r) => [
-    STACK_NAMES[r.stack],
-    spread(r.reqPerSec, 0),
-    bare ? ratio(r.reqPerSec.median, bare.reqPerSec.median) : '',
-    spread(r.p50, 1),
-    spread(r.p99, 1),
-    bare ? ratio(r.p99.median, bare.p99.median) : '',
-    String(r.errors),
-    String(r.non2xx),
-    String(r.badBodies),
-    r.requests.toLocaleString('en-US'),
-    `${mb(r.rssUnderLoad.median)} (${mb(r.rssUnderLoad.min)}–${mb(r.rssUnderLoad.max)})`,
-  ]);
+  const rows = ERA_ORDER.flatMap((era) =>
+    s.results
+      .filter((r) => r.era === era)
+      .map((r) => {
+        const bare = stack(s, 'bare-v2', era);
+        return [
+          STACK_NAMES[r.stack],
+          era,
+          spread(r.reqPerSec, 0),
+          bare ? ratio(r.reqPerSec.median, bare.reqPerSec.median) : '',
+          spread(r.p50, 1),
+          spread(r.p99, 1),
+          bare ? ratio(r.p99.median, bare.p99.median) : '',
+          spread(r.cpuMsPerRequest, 3),
+          `${r.errors} / ${r.non2xx} / ${r.badBodies}`,
+          r.sseAnswers === 0 ? 'JSON' : r.sseAnswers === r.requests ? 'SSE' : `${r.sseAnswers.toLocaleString('en-US')} SSE`,
+          r.requests.toLocaleString('en-US'),
+          `${mb(r.rssUnderLoad.median)} (${mb(r.rssUnderLoad.min)}–${mb(r.rssUnderLoad.max)})`,
+        ];
+      }),
+  );
   const title =
     s.tool === 'text_stats'
       ? '### `text_stats` (pure CPU: counts words of a short text), no database'
@@ -230,8 +321,8 @@ function scenarioSection(s: ScenarioResult): string {
   const bad = s.results.filter((r) => r.firstBad);
   return `${title}
 
-${table(['Server', 'req/s', 'vs bare v2', 'p50 ms', 'p99 ms', 'p99 vs bare v2', 'Socket errors', 'Non-2xx', 'Wrong answers', 'Requests', 'RSS under load, MB'], rows)}
-${bad.map((r) => `\nFirst wrong answer from ${r.stack}: \`${r.firstBad!.slice(0, 200)}\``).join('')}
+${table(['Server', 'Requests of', 'req/s', 'vs bare v2', 'p50 ms', 'p99 ms', 'p99 vs bare v2', 'CPU ms/request', 'Socket errors / non-2xx / wrong', 'Answers', 'Requests', 'RSS under load, MB'], rows)}
+${bad.map((r) => `\nFirst wrong answer from ${r.stack} (${r.era}): \`${r.firstBad!.slice(0, 200)}\``).join('')}
 `;
 }
 
@@ -241,32 +332,93 @@ function throughputSection(report: Report, load: string): string {
 
 Each server exposes the same tools (\`tools/bench/servers/tools.mjs\`: \`text_stats\` from the generated service's
 template, and a \`get_note\` SELECT by id that the bench adds to the generated service as a user would) and serves
-stateless Streamable HTTP on 127.0.0.1. ${load} Requests are 2025-era \`tools/call\`s (\`Accept: application/json,
-text/event-stream\`, \`MCP-Protocol-Version: 2025-11-25\`, no \`initialize\`); every answer's body is parsed (JSON, or
-the SSE \`data:\` line) and checked against the expected result: "Wrong answers" counts non-200s and wrong or
-missing results. Medians (min–max) over the rounds; the servers alternate, a fresh process per run. RSS is the
-peak resident set sampled every 200 ms during the measured run.
+stateless Streamable HTTP on 127.0.0.1. ${load} Every server gets \`tools/call\`s of each protocol era it speaks:
+
+- **2026-07-28** (what current clients send): \`MCP-Protocol-Version: 2026-07-28\`, \`Mcp-Method: tools/call\`,
+  \`Mcp-Name: <tool>\` and \`params._meta\` with \`io.modelcontextprotocol/protocolVersion\` and
+  \`io.modelcontextprotocol/clientCapabilities\`. The SDK v2 servers answer them with JSON.
+- **2025-11-25**: \`Accept: application/json, text/event-stream\`, \`MCP-Protocol-Version: 2025-11-25\`, no \`initialize\`.
+  SDK 1.x and FastMCP (on SDK 1.x) speak only this era.
+
+Every answer's body is parsed (JSON, or the SSE \`data:\` line) and checked against the expected result: "wrong"
+counts wrong or missing results; "Answers" says whether they came as one JSON body or as SSE. Medians (min–max)
+over the rounds; servers, variants and eras alternate, a fresh process per run. "CPU ms/request" is the server
+process's user + system time (\`/proc/PID/stat\`) over the measured run divided by the requests answered. RSS is
+the peak resident set sampled every 200 ms during the measured run.
 
 - The generated service is \`node dist/main.js\` as Nx built it: \`NODE_ENV=production\`, \`LOG_LEVEL=info\` (one
-  JSON line per request, to a file), \`METRICS_ENABLED=true\`. It answers 2025-era requests with JSON.
+  JSON line per request, to a file), \`METRICS_ENABLED=true\`. It answers 2025-era requests to tools that send no
+  notifications with JSON. Its variants differ only in env, from the same build: quiet (metrics off, warn-level
+  logs: what metrics and the access log cost), bearer auth (the runtime's JWT verifier against a stand-in issuer's
+  JWKS on loopback, fetched once and cached; \`authOptionsFromConfig\` wired into \`src/main.ts\` as the runtime's docs
+  say), and on PGlite, PGlite's own settings (the old defaults).
 - The bare v2 and legacy v1 servers follow their SDK's stateless examples: a new McpServer per request, zod
-  schemas built once at start-up, no logging or metrics; both answer with SSE. FastMCP logs each request
-  to stderr (to a file here), answers with SSE and returns no structuredContent (it has no output schemas).
+  schemas built once at start-up, no logging or metrics; both answer 2025-era requests with SSE. FastMCP logs each
+  request to stderr (to a file here), answers with SSE and returns no structuredContent (it has no output schemas).
 - The database seeded with ${'1,000'} notes through the generated service's own migrations. On PGlite each server has
   its own copy of the data directory; on PostgreSQL they share one server.
 
 ${report.scenarios.map(scenarioSection).join('\n')}`;
 }
 
+/** Idle RSS from start-up and RSS and throughput under load, for PGlite's own settings and the runtime's. */
+function memorySection(report: Report): string {
+  const start = (mode: StartMode) => report.startup.find((x) => x.mode === mode);
+  const pglite = scenario(report, 'get_note', 'pglite');
+  const rows: string[][] = [];
+  const load = (name: Stack) => ERA_ORDER.map((era) => stack(pglite, name, era));
+  const row = (label: string, mode: StartMode, loaded?: Stack) => {
+    const idle = start(mode);
+    if (!idle) return;
+    const [modern, legacy] = loaded ? load(loaded) : [undefined, undefined];
+    rows.push([
+      label,
+      `${mb(idle.idleRss.median)} (${mb(idle.idleRss.min)}–${mb(idle.idleRss.max)})`,
+      modern ? `${mb(modern.rssUnderLoad.median)} (${mb(modern.rssUnderLoad.min)}–${mb(modern.rssUnderLoad.max)})` : '',
+      modern ? spread(modern.reqPerSec, 0) : '',
+      legacy ? spread(legacy.reqPerSec, 0) : '',
+      msSpread(idle.ready),
+    ]);
+  };
+  row(
+    "PGlite's own settings: shared_buffers 128MB, work_mem 4MB, maintenance_work_mem 64MB, temp_buffers 8MB, WAL 80MB–1GB, optimized WASM",
+    'pglite-stock',
+    'slipway-pglite-stock',
+  );
+  row("The runtime's defaults: 16MB, 2MB, 16MB, 2MB, WAL 32MB–128MB, baseline WASM only (Liftoff)", 'pglite-existing', 'slipway');
+  row('… but `PGLITE_SHARED_BUFFERS=128MB`', 'pglite-stock-buffers');
+  row('… but `PGLITE_OPTIMIZE_WASM=true`', 'pglite-optimized-wasm');
+  if (rows.length === 0) return '';
+  const stock = load('slipway-pglite-stock');
+  const ours = load('slipway');
+  const ratios = ERA_ORDER.map((era, i) => (stock[i] && ours[i] ? `${ratio(ours[i].reqPerSec.median, stock[i].reqPerSec.median)} (${era})` : undefined)).filter(
+    Boolean,
+  );
+  return `## PGlite memory
+
+The generated service on PGlite with an existing data directory, \`get_note\` under the same load as above. The
+settings are the service's \`PGLITE_*\` variables (\`PGLITE_SHARED_BUFFERS\`, \`PGLITE_WORK_MEM\`,
+\`PGLITE_MAINTENANCE_WORK_MEM\`, \`PGLITE_TEMP_BUFFERS\`, \`PGLITE_MIN_WAL_SIZE\`, \`PGLITE_MAX_WAL_SIZE\`,
+\`PGLITE_OPTIMIZE_WASM\`), passed to PGlite as \`-c\` start parameters after its own. The last two rows put one
+setting back to see what it bought (idle only); work_mem, maintenance_work_mem, temp_buffers and the WAL sizes
+bound memory that sorts, index builds, temporary tables and checkpoints take when they run, not the idle floor.
+
+${table(['Settings', 'Idle RSS, MB', 'RSS under load, MB', 'get_note req/s, 2026-07-28', 'get_note req/s, 2025-11-25', 'Ready, ms'], rows)}
+
+${ratios.length > 0 ? `Throughput on the runtime's defaults against PGlite's own: ${ratios.join(', ')}.\n` : ''}`;
+}
+
 function startupSection(report: Report): string {
   if (report.startup.length === 0) return '## 4. Start-up\n\nNot run (`--only`).\n';
-  const rows = report.startup.map((s) => [
-    MODE_NAMES[s.mode],
-    `${msSpread(s.ready)}`,
-    s.pgliteOpen ? msSpread(s.pgliteOpen) : '',
-    `${mb(s.idleRss.median)} (${mb(s.idleRss.min)}–${mb(s.idleRss.max)})`,
-    String(s.ready.runs),
-  ]);
+  const rows = report.startup
+    .filter((s) => !SETTINGS_MODES.has(s.mode))
+    .map((s) => [
+      MODE_NAMES[s.mode],
+      `${msSpread(s.ready)}`,
+      s.pgliteOpen ? msSpread(s.pgliteOpen) : '',
+      `${mb(s.idleRss.median)} (${mb(s.idleRss.min)}–${mb(s.idleRss.max)})`,
+      String(s.ready.runs),
+    ]);
   const t = report.template;
   return `## 4. Start-up
 
@@ -276,9 +428,13 @@ logs it. Modes alternate.
 
 ${table(['Mode', 'Ready, ms', 'PGlite open, ms', 'Idle RSS, MB', 'Runs'], rows)}
 
-${report.pgliteFirstStartMs !== undefined ? `The set-up's own first start of the PGlite service on a new data directory (initdb and migrations, before the seeding) took ${ms(report.pgliteFirstStartMs)} ms.\n\n` : ''}${t?.supported ? `The template: \`createPgliteTemplate\` (\`@slipway/mcp-runtime/database\`) made a ${mb(t.bytes!)} MB gzipped tarball of a fresh data
+${report.pgliteFirstStartMs !== undefined ? `The set-up's own first start of the PGlite service on a new data directory (initdb and migrations, before the seeding) took ${ms(report.pgliteFirstStartMs)} ms.\n\n` : ''}${
+    t?.supported
+      ? `The template: \`createPgliteTemplate\` (\`@slipway/mcp-runtime/database\`) made a ${mb(t.bytes!)} MB gzipped tarball of a fresh data
 directory in ${num(t.createMs! / 1000)} s (once: a build step or an image layer). \`openDatabase\` unpacks it (PGlite's \`loadDataDir\`) into a
-data directory that has no \`PG_VERSION\` yet, instead of running initdb; the bench passes it as \`PGLITE_TEMPLATE\`.` : 'The runtime in this build cannot make a PGlite data-directory template.'}
+data directory that has no \`PG_VERSION\` yet, instead of running initdb; the bench passes it as \`PGLITE_TEMPLATE\`.`
+      : 'The runtime in this build cannot make a PGlite data-directory template.'
+  }
 `;
 }
 
@@ -291,18 +447,27 @@ function imageSection(image: ImageResult | undefined): string {
 \`nx g @slipway/nx:docker ${image.service}\`'s Dockerfile, built with podman (\`--format docker\`, the pinned base swapped for
 ${image.base} with \`--build-context\`, \`tools/stand-in-base-image.ts\`).
 
-${table(['', 'Size'], [
-  ['Base (stand-in)', `${mb(image.baseBytes)} MB`],
-  ['Image', `${mb(image.imageBytes)} MB`],
-  ['Added above the base', `**${mb(added)} MB**`],
-  ...(Number.isFinite(image.cachedBuildSec)
-    ? [['Build, no cache', `${num(image.buildSec)} s`], ['Build, cached', `${num(image.cachedBuildSec)} s`]]
-    : [['Build (podman cache allowed)', `${num(image.buildSec)} s`]]),
-])}
+${table(
+  ['', 'Size'],
+  [
+    ['Base (stand-in)', `${mb(image.baseBytes)} MB`],
+    ['Image', `${mb(image.imageBytes)} MB`],
+    ['Added above the base', `**${mb(added)} MB**`],
+    ...(Number.isFinite(image.cachedBuildSec)
+      ? [
+          ['Build, no cache', `${num(image.buildSec)} s`],
+          ['Build, cached', `${num(image.cachedBuildSec)} s`],
+        ]
+      : [['Build (podman cache allowed)', `${num(image.buildSec)} s`]]),
+  ],
+)}
 
 Layers above the base, largest first:
 
-${table(['Size', 'Created by'], image.layers.slice(0, 8).map((l) => [l.bytes >= 1e6 ? `${(l.bytes / 1e6).toFixed(1)} MB` : `${Math.round(l.bytes / 1e3)} kB`, `\`${l.createdBy}\``]))}
+${table(
+  ['Size', 'Created by'],
+  image.layers.slice(0, 8).map((l) => [l.bytes >= 1e6 ? `${(l.bytes / 1e6).toFixed(1)} MB` : `${Math.round(l.bytes / 1e3)} kB`, `\`${l.createdBy}\``]),
+)}
 `;
 }
 
@@ -312,11 +477,17 @@ function profileSection(profiles: readonly ProfileSummary[]): string {
 
 ${num(p.totalMs)} ms of samples. Inclusive time of the frames that matter here:
 
-${table(['ms', 'Share', 'Function'], p.inclusive.map((f) => [num(f.ms), `${(f.share * 100).toFixed(0)}%`, `\`${f.frame}\``]))}
+${table(
+  ['ms', 'Share', 'Function'],
+  p.inclusive.map((f) => [num(f.ms), `${(f.share * 100).toFixed(0)}%`, `\`${f.frame}\``]),
+)}
 
 Self time (what the CPU ran):
 
-${table(['ms', 'Share', 'Function'], p.self.slice(0, 8).map((f) => [num(f.ms), `${(f.share * 100).toFixed(0)}%`, `\`${f.frame}\``]))}
+${table(
+  ['ms', 'Share', 'Function'],
+  p.self.slice(0, 8).map((f) => [num(f.ms), `${(f.share * 100).toFixed(0)}%`, `\`${f.frame}\``]),
+)}
 `;
   return `## Where the time goes
 
@@ -335,27 +506,44 @@ function share(profiles: readonly ProfileSummary[], label: RegExp, prefix: strin
 function closingNote(r: Report): string {
   const notes: string[] = [];
   const small = scenario(r, 'text_stats', 'none');
-  const ours = stack(small, 'slipway');
-  const bare = stack(small, 'bare-v2');
   const v1 = stack(small, 'sdk-v1');
-  const fast = stack(small, 'fastmcp');
-  const server = r.profiles.find((p) => p.label.startsWith('generated service'));
-  if (ours && bare) {
+  const bareLegacy = stack(small, 'bare-v2');
+  const perEra = ERA_ORDER.map((era) => {
+    const ours = stack(small, 'slipway', era);
+    const bare = stack(small, 'bare-v2', era);
+    return ours && bare
+      ? `${ratio(ours.reqPerSec.median, bare.reqPerSec.median)} on ${era} requests (CPU per request ${num(ours.cpuMsPerRequest.median, 3)} vs ${num(bare.cpuMsPerRequest.median, 3)} ms)`
+      : undefined;
+  }).filter(Boolean);
+  const modernProfile = r.profiles.find((p) => p.label.startsWith('generated service') && p.label.includes('2026-07-28'));
+  if (perEra.length > 0) {
     notes.push(
-      `**Throughput (text_stats).** The generated service runs at ${ratio(ours.reqPerSec.median, bare.reqPerSec.median)} of the bare SDK v2 server` +
-        `${fast ? ` and ${ratio(ours.reqPerSec.median, fast.reqPerSec.median)} of FastMCP` : ''}, with health, metrics and a log line per request on top. ` +
-        `Both are bound by the SDK v2's per-request work (a new McpServer and transport, zod validation of the message and the arguments, ` +
-        `web Request/Response plumbing; docs: RUNTIME-PERFORMANCE.md)${server ? `: in the profile the top frames are ${server.inclusive.slice(0, 3).map((f) => `\`${f.frame.split(' ')[0]}\` ${(f.share * 100).toFixed(0)}%`).join(', ')}` : ''}. ` +
-        `The runtime already builds schemas once and answers 2025-era requests with JSON; what is left is the SDK's per-request server, transport ` +
-        `and validation (and the error object it builds on every close), plus the web Request/Response round trip its fetch-style handler imposes.` +
-        (v1 ? ` The legacy SDK 1.x stateless transport runs at ${ratio(v1.reqPerSec.median, bare.reqPerSec.median)} of the v2 server${v1.reqPerSec.median > 1.15 * bare.reqPerSec.median ? ": v2's stateless path costs more per request than v1's Node transport" : v1.reqPerSec.median < 0.87 * bare.reqPerSec.median ? '' : ', within the noise'}.` : '') +
+      `**Throughput (text_stats).** Against the bare SDK v2 server in the same run, the generated service runs at ${perEra.join(' and ')}, ` +
+        "with health, metrics and a log line per request on top. What the runtime does about the SDK's per-request cost: schemas converted once " +
+        'and frozen; its own Node adapter (one bounded body read, one parse, `parsedBody`); JSON answers to 2025-era requests for tools that ' +
+        "send no notifications; a 2026-07-28 body (the `_meta` envelope claim) goes straight to the SDK's modern path instead of being classified " +
+        "twice; a one-body JSON answer is written from the answer the transport sent instead of being read back through the web Response's " +
+        "stream; and the access line skips the logger's redaction (its fields are the runtime's own). What is left is the SDK's own per-request " +
+        "work, which one McpServer per request (the only safe layout: a shared or pooled McpServer carries one request's state into the next) " +
+        `cannot avoid: a new McpServer and transport, zod validation of the message, the arguments and the result, the error object built on ` +
+        `every close, and the web Request it needs${
+          modernProfile
+            ? ` (the 2026-07-28 profile below: top frames by self time ${modernProfile.self
+                .slice(0, 4)
+                .map((f) => `\`${f.frame.replace(/ \S+:\d+$/, '')}\` ${(f.share * 100).toFixed(0)}%`)
+                .join(', ')})`
+            : ''
+        }.` +
+        (v1 && bareLegacy
+          ? ` The legacy SDK 1.x stateless transport runs at ${ratio(v1.reqPerSec.median, bareLegacy.reqPerSec.median)} of the v2 server on 2025-era requests.`
+          : '') +
         ` p99 figures come from autocannon's millisecond histogram and move with GC pauses and the neighbours' load: read them with the 15% noise band in mind.`,
     );
   }
   const pglite = scenario(r, 'get_note', 'pglite');
   if (pglite) {
     notes.push(
-      '**Database-backed tool.** On PGlite every stack is bound by the single embedded connection (queries run one at a time in WASM, in the server\'s own ' +
+      "**Database-backed tool.** On PGlite every stack is bound by the single embedded connection (queries run one at a time in WASM, in the server's own " +
         'thread), so the stacks come out close together and the MCP layer matters less. On PostgreSQL the pg Pool spreads the queries and the MCP layer shows again.',
     );
   }
@@ -408,19 +596,19 @@ function closingNote(r: Report): string {
     notes.push(
       `**PGlite's first start.** initdb in WASM takes ${ms(initdb.ready.median)} ms to ready, much of it writing the new cluster's files through ` +
         "Emscripten's file system (the profile's `open`/`writeFile`/`mknod`). Done here: `createPgliteTemplate` and a `template` option in the runtime's " +
-        "`openDatabase` (packages/mcp-runtime/src/database/open.ts, with `pgliteTemplate` through `openServiceDatabase`), which unpack a prebuilt, gzipped " +
+        '`openDatabase` (packages/mcp-runtime/src/database/open.ts, with `pgliteTemplate` through `openServiceDatabase`), which unpack a prebuilt, gzipped ' +
         `data directory instead${template ? `: ${ms(template.ready.median)} ms to ready, ${ratio(template.ready.median, initdb.ready.median)} of initdb` : ''}. ` +
         'To ship it, the generated service needs a build step (or a Dockerfile layer) that makes the template once per PGlite version, and its ' +
         '`src/database.ts` passing it: a change for the server template and docker owners.',
     );
   }
-  const pgliteRss = existing?.idleRss.median;
-  if (pgliteRss !== undefined && pgliteRss >= 100 * 1024 * 1024) {
+  const stockIdle = start('pglite-stock');
+  if (existing && stockIdle) {
     notes.push(
-      `**Idle RSS.** Without PGlite the service idles at ${none ? mb(none.idleRss.median) : 'n/a'} MB. With PGlite it is ${mb(pgliteRss)} MB, and that is PGlite's floor: ` +
-        "its WASM module declares a 128 MiB minimum linear memory (PGlite's `initialMemory` can't go below it: instantiation fails), and " +
-        'Node counts about 200 MB of external memory once it is loaded. Under 100 MB needs the database out of the process: PostgreSQL (as ' +
-        'measured), or PGlite behind a socket in its own process.',
+      `**Idle RSS on PGlite.** ${mb(stockIdle.idleRss.median)} MB on PGlite's own settings, ${mb(existing.idleRss.median)} MB on the runtime's defaults ` +
+        `(without a database: ${none ? mb(none.idleRss.median) : 'n/a'} MB). shared_buffers is allocated and touched at start-up inside the WASM ` +
+        'heap, and V8\'s optimized copies of PostgreSQL\'s hot WebAssembly functions come on top of the baseline code; the table in "PGlite memory" ' +
+        "shows what each cost. Below the runtime's defaults is PGlite's floor: the WASM PostgreSQL, its catalog caches and a worker thread.",
     );
   }
   if (r.image?.available) {
@@ -448,18 +636,24 @@ noise here. \`tools/bench/\` holds the harness; the closing note says what each 
 
 ## Machine
 
-${table(['', ''], [
-  ['CPU', `${m.cpu}, ${m.cores} cores`],
-  ['Memory', `${m.memoryGiB} GiB`],
-  ['OS', m.os],
-  ['Node.js', m.node],
-  ['Pinning', m.taskset ? `taskset: server core ${SERVER_CORE}, load generator core ${LOAD_CORE}` : 'none (no taskset)'],
-  ['Load average at the end (1, 5, 15 min)', m.load],
-])}
+${table(
+  ['', ''],
+  [
+    ['CPU', `${m.cpu}, ${m.cores} cores`],
+    ['Memory', `${m.memoryGiB} GiB`],
+    ['OS', m.os],
+    ['Node.js', m.node],
+    ['Pinning', m.taskset ? `taskset: server core ${SERVER_CORE}, load generator core ${LOAD_CORE}` : 'none (no taskset)'],
+    ['Load average at the end (1, 5, 15 min)', m.load],
+  ],
+)}
 
 ## Versions
 
-${table(['Package', 'Version'], report.versions.map(([k, v]) => [k, v]))}
+${table(
+  ['Package', 'Version'],
+  report.versions.map(([k, v]) => [k, v]),
+)}
 
 ## Targets
 
@@ -469,16 +663,20 @@ ${generatorSection(report.generator, report.offer)}
 ${updateSection(report.update)}
 ${throughputSection(report, load)}
 ${startupSection(report)}
+${memorySection(report)}
 ${imageSection(report.image)}
 ${closingNote(report)}
 ${profileSection(report.profiles)}
 ## How to run
 
 \`\`\`sh
-npm run bench              # builds, installs tools/bench's pinned dependencies (npm ci), runs everything (about 15 min)
+npm run bench              # builds, installs tools/bench's pinned dependencies (npm ci), runs everything (about 30 min)
 npm run bench -- --quick   # a smoke run: one short round of each
 npm run bench -- --only generator,throughput --keep   # some sections; keep the work directory
 npm run bench -- --work DIR --only startup            # reuse a kept work directory (skips the set-up)
+npm run bench -- --work DIR --only throughput --scenarios text_stats --rounds 1 --duration 3   # iterate on the hot path
+npm run bench -- --from-results DIR/results.json      # re-render this file from a kept run
+npx tsx tools/bench/top-frames.ts DIR/profiles/server-text_stats-none-2026-07-28 30   # a profile's top frames
 \`\`\`
 
 The benchmark-only packages (autocannon, fastmcp, @modelcontextprotocol/sdk 1.x, the bare SDK v2 server's packages) are

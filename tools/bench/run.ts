@@ -16,7 +16,8 @@ import { renderReport, type Report } from './report.js';
 import { prepareServices, type GeneratedServices } from './services.js';
 import type { ProfileSummary } from './profile.js';
 import { benchStartup, makePgliteTemplate, profileStart, type StartResult, type TemplateResult } from './startup.js';
-import { benchScenario, profileSlipway, type LoadSpec, type ScenarioResult } from './throughput.js';
+import { startStandInIssuer, type StandInIssuer } from './jwks.js';
+import { benchScenario, ERAS, profileSlipway, STACKS, type ScenarioResult, type Stack } from './throughput.js';
 import { benchUpdate, type UpdateResult } from './update.js';
 import { collectVersions } from './versions.js';
 import { createNx23Workspace, npmStub, nxEnv, pluginOffer, workingOffer } from './workspaces.js';
@@ -31,24 +32,54 @@ const { values } = parseArgs({
     work: { type: 'string' },
     keep: { type: 'boolean', default: false },
     only: { type: 'string' },
+    // Section 3 only: which scenarios (text_stats,pglite,postgres), and overrides of the rounds and
+    // the seconds measured per run, for iterating on one change.
+    scenarios: { type: 'string' },
+    rounds: { type: 'string' },
+    duration: { type: 'string' },
     out: { type: 'string', default: join(repoRoot, 'BENCHMARKS.md') },
     // Re-render BENCHMARKS.md from a run's saved results.json, without running anything.
     'from-results': { type: 'string' },
   },
 });
 if (values['from-results']) {
-  writeFileSync(values.out!, renderReport(JSON.parse(readFileSync(values['from-results'], 'utf8')) as Report));
+  writeFileSync(values.out, renderReport(JSON.parse(readFileSync(values['from-results'], 'utf8')) as Report));
   console.log(`wrote ${values.out}`);
   process.exit(0);
 }
-const quick = values.quick!;
+const quick = values.quick;
 const only = new Set((values.only ?? SECTIONS.join(',')).split(',') as Section[]);
 const started = Date.now();
 const log = (message: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 
-const plan = quick
-  ? { genRounds: 1, inProcessRounds: 1, sizes: [1, 500], small: { connections: 10, warmupSec: 1, durationSec: 1, rounds: 1 }, db: { connections: 10, warmupSec: 0, durationSec: 1, rounds: 1 }, startRounds: 1, initdbRounds: 1, updateRounds: 1 }
-  : { genRounds: 5, inProcessRounds: 2, sizes: [1, 100, 500], small: { connections: 10, warmupSec: 2, durationSec: 5, rounds: 3 }, db: { connections: 10, warmupSec: 1, durationSec: 4, rounds: 3 }, startRounds: 5, initdbRounds: 3, updateRounds: 2 };
+const basePlan = quick
+  ? {
+      genRounds: 1,
+      inProcessRounds: 1,
+      sizes: [1, 500],
+      small: { connections: 10, warmupSec: 1, durationSec: 2, rounds: 1 },
+      db: { connections: 10, warmupSec: 1, durationSec: 2, rounds: 1 },
+      startRounds: 1,
+      initdbRounds: 1,
+      updateRounds: 1,
+    }
+  : {
+      genRounds: 5,
+      inProcessRounds: 2,
+      sizes: [1, 100, 500],
+      small: { connections: 10, warmupSec: 2, durationSec: 10, rounds: 3 },
+      db: { connections: 10, warmupSec: 1, durationSec: 5, rounds: 3 },
+      startRounds: 5,
+      initdbRounds: 3,
+      updateRounds: 2,
+    };
+const loadOverride = {
+  ...(values.rounds !== undefined && { rounds: Number(values.rounds) }),
+  ...(values.duration !== undefined && { durationSec: Number(values.duration) }),
+};
+const plan = { ...basePlan, small: { ...basePlan.small, ...loadOverride }, db: { ...basePlan.db, ...loadOverride } };
+const SCENARIOS = ['text_stats', 'pglite', 'postgres'] as const;
+const scenarioNames = new Set((values.scenarios ?? SCENARIOS.join(',')).split(','));
 
 const work = values.work ?? mkdtempSync(join(tmpdir(), 'slipway-bench-'));
 mkdirSync(join(work, 'logs'), { recursive: true });
@@ -64,6 +95,7 @@ const stateFile = join(work, 'state.json');
 let state: State | undefined = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as State) : undefined;
 let registry: LocalRegistry | undefined;
 let postgres: PostgresServer | undefined;
+let issuer: StandInIssuer | undefined;
 
 try {
   if (!state) {
@@ -88,7 +120,17 @@ try {
   let generator: GeneratorResults | undefined;
   if (only.has('generator')) {
     log('section 1: generators');
-    generator = await benchGenerators({ work, nx23, nx24, stubBin, offer, rounds: plan.genRounds, inProcessRounds: plan.inProcessRounds, sizes: plan.sizes, log });
+    generator = await benchGenerators({
+      work,
+      nx23,
+      nx24,
+      stubBin,
+      offer,
+      rounds: plan.genRounds,
+      inProcessRounds: plan.inProcessRounds,
+      sizes: plan.sizes,
+      log,
+    });
   }
 
   let update: UpdateResult | undefined;
@@ -113,15 +155,45 @@ try {
   if (only.has('throughput')) {
     log('section 3: server throughput');
     const base = { maxId: SEEDED_NOTES };
-    scenarios.push(await benchScenario({ ...base, tool: 'text_stats', backend: 'none', service: services!.noDb }, plan.small as LoadSpec, work, log));
-    scenarios.push(await benchScenario({ ...base, tool: 'get_note', backend: 'pglite', service: services!.db, pgliteTemplate: pgliteTemplate!.dir }, plan.db, work, log));
-    if (postgres) scenarios.push(await benchScenario({ ...base, tool: 'get_note', backend: 'postgres', service: services!.db, databaseUrl: postgres.url }, plan.db, work, log));
-    profiles.push(await profileSlipway({ ...base, tool: 'text_stats', backend: 'none', service: services!.noDb }, plan.small as LoadSpec, work));
+    const noDb = { ...base, tool: 'text_stats', backend: 'none', service: services!.noDb } as const;
+    if (scenarioNames.has('text_stats')) {
+      issuer = await startStandInIssuer('https://bench.example.com/mcp');
+      scenarios.push(await benchScenario({ ...noDb, stacks: STACKS, auth: issuer }, plan.small, work, log));
+    }
+    const others: Stack[] = ['slipway', 'bare-v2', 'sdk-v1', 'fastmcp'];
+    if (scenarioNames.has('pglite')) {
+      const pgliteStacks: Stack[] = ['slipway', 'slipway-pglite-stock', ...others.slice(1)];
+      scenarios.push(
+        await benchScenario(
+          { ...base, tool: 'get_note', backend: 'pglite', service: services!.db, pgliteTemplate: pgliteTemplate!.dir, stacks: pgliteStacks },
+          plan.db,
+          work,
+          log,
+        ),
+      );
+    }
+    if (postgres && scenarioNames.has('postgres')) {
+      scenarios.push(
+        await benchScenario(
+          { ...base, tool: 'get_note', backend: 'postgres', service: services!.db, databaseUrl: postgres.url, stacks: others },
+          plan.db,
+          work,
+          log,
+        ),
+      );
+    }
+    if (scenarioNames.has('text_stats')) {
+      for (const era of ERAS) profiles.push(await profileSlipway({ ...noDb, stacks: ['slipway'] }, plan.small, work, era));
+    }
   }
   if (only.has('startup')) {
     log('section 4: start-up');
     template = await makePgliteTemplate(services!.db, join(work, 'pglite-template.tar.gz'));
-    log(template.supported ? `PGlite data-directory template: ${Math.round(template.createMs!)} ms, ${template.bytes} bytes` : 'the runtime cannot make a PGlite template');
+    log(
+      template.supported
+        ? `PGlite data-directory template: ${Math.round(template.createMs!)} ms, ${template.bytes} bytes`
+        : 'the runtime cannot make a PGlite template',
+    );
     startup = await benchStartup(
       { noDbService: services!.noDb, dbService: services!.db, pgliteTemplate: pgliteTemplate!.dir, databaseUrl: postgres?.url, template: template.file },
       work,
@@ -129,7 +201,12 @@ try {
       plan.initdbRounds,
       log,
     );
-    profiles.push(await profileStart('PGlite, first-ever initdb', services!.db, work, { PGLITE_DATA_DIR: join(work, 'pglite-startup', 'profiled-initdb') }));
+    profiles.push(
+      await profileStart('PGlite, first-ever initdb', services!.db, work, {
+        PGLITE_DATA_DIR: join(work, 'pglite-startup', 'profiled-initdb'),
+        PGLITE_TEMPLATE: join(work, 'no-pglite-template.tgz'),
+      }),
+    );
     const existing = join(work, 'pglite-startup', 'profiled-existing');
     cpSync(pgliteTemplate!.dir, existing, { recursive: true });
     profiles.push(await profileStart('PGlite, existing data directory', services!.db, work, { PGLITE_DATA_DIR: existing }));
@@ -159,9 +236,10 @@ try {
     profiles: [...(generator?.profile ? [generator.profile] : []), ...(update?.available && update.profile ? [update.profile] : []), ...profiles],
   };
   writeFileSync(join(work, 'results.json'), JSON.stringify(results, null, 2));
-  writeFileSync(values.out!, renderReport(results));
+  writeFileSync(values.out, renderReport(results));
   log(`wrote ${values.out}`);
 } finally {
+  await issuer?.stop();
   await postgres?.stop();
   await registry?.stop();
   if (!values.keep && !values.work) rmSync(work, { recursive: true, force: true });

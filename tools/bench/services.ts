@@ -52,17 +52,34 @@ function addGetNoteTool(service: string): void {
 }
 
 /**
- * Lets the bench start the service from a PGlite data-directory template (PGLITE_TEMPLATE), where the
- * runtime supports it (openServiceDatabase's pgliteTemplate): the wiring a generated service would get.
+ * The generated service starts a new PGlite data directory from the template its build makes; the
+ * bench chooses per run instead (PGLITE_TEMPLATE: a template file, or a missing file for initdb), so
+ * that start-up can compare both.
  */
 function passPgliteTemplate(service: string): void {
   const file = join(service, 'src/database.ts');
   const source = readFileSync(file, 'utf8');
-  const patched = source.replace(
-    /(\n\s*)logger,\n(\s*)\}\);/,
-    "$1logger,$1...(process.env['PGLITE_TEMPLATE'] ? { pgliteTemplate: process.env['PGLITE_TEMPLATE'] } : {}),\n$2});",
-  );
+  const built = "pgliteTemplate: new URL('./db/pglite-template.tgz', import.meta.url),";
+  const patched = source.replace(built, "pgliteTemplate: process.env['PGLITE_TEMPLATE'] ?? new URL('./db/pglite-template.tgz', import.meta.url),");
   if (patched === source) throw new Error(`could not pass PGLITE_TEMPLATE in ${file}; the template changed`);
+  writeFileSync(file, patched);
+}
+
+/**
+ * Wires bearer auth from env into the no-database service, as the runtime's docs tell a user to
+ * (`authOptionsFromConfig`): off unless AUTH_ISSUER is set, so one build serves both variants.
+ */
+function wireAuth(service: string): void {
+  const file = join(service, 'src/main.ts');
+  const source = readFileSync(file, 'utf8');
+  const patched = source
+    .replace(
+      "import { createLogger, loadConfig, startHttpService } from '@slipway/mcp-runtime';",
+      "import { authConfigSchema, authOptionsFromConfig, createLogger, loadConfig, startHttpService } from '@slipway/mcp-runtime';",
+    )
+    .replace('capabilities: createCapabilities() });', 'capabilities: createCapabilities(), auth: authOptionsFromConfig(loadConfig(authConfigSchema)) });');
+  if (!patched.includes('auth: authOptionsFromConfig(') || !patched.includes('import { authConfigSchema'))
+    throw new Error(`could not wire auth in ${file}; the template changed`);
   writeFileSync(file, patched);
 }
 
@@ -73,6 +90,7 @@ export function prepareServices(workspace: string): GeneratedServices {
   const db = join(workspace, 'services/bench-db');
   addGetNoteTool(db);
   passPgliteTemplate(db);
+  wireAuth(join(workspace, 'services/bench-nodb'));
   npmIn(workspace, ['install', '--no-audit', '--no-fund']);
   nx(workspace, ['run-many', '-t', 'build', '-p', 'bench-db', 'bench-nodb']);
   return { db, noDb: join(workspace, 'services/bench-nodb') };

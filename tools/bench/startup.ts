@@ -3,10 +3,27 @@ import { join } from 'node:path';
 import { SERVER_CORE, freePort, rssBytes, sleep, startServer, timed } from './processes.js';
 import { summarizeProfile, type ProfileSummary } from './profile.js';
 import { rotate, summarize, type Summary } from './stats.js';
+import { PGLITE_STOCK_ENV } from './throughput.js';
 
 /** Section 4: process start → /readyz 200, and idle RSS, for each database mode of the generated service. */
 
-export type StartMode = 'none' | 'pglite-existing' | 'postgres' | 'pglite-initdb' | 'pglite-template';
+export type StartMode =
+  | 'none'
+  | 'pglite-existing'
+  | 'postgres'
+  | 'pglite-initdb'
+  | 'pglite-template'
+  // An existing data directory on PGlite's own settings, and with one of them put back: what each bought.
+  | 'pglite-stock'
+  | 'pglite-stock-buffers'
+  | 'pglite-optimized-wasm';
+
+/** The env of the PGlite settings modes, over the runtime's defaults. */
+const SETTINGS_ENV: Partial<Record<StartMode, Readonly<Record<string, string>>>> = {
+  'pglite-stock': PGLITE_STOCK_ENV,
+  'pglite-stock-buffers': { PGLITE_SHARED_BUFFERS: PGLITE_STOCK_ENV['PGLITE_SHARED_BUFFERS']! },
+  'pglite-optimized-wasm': { PGLITE_OPTIMIZE_WASM: 'true' },
+};
 
 export interface StartResult {
   readonly mode: StartMode;
@@ -74,7 +91,7 @@ export async function profileStart(label: string, service: string, work: string,
 }
 
 export async function benchStartup(setup: StartSetup, work: string, rounds: number, initdbRounds: number, log: (m: string) => void): Promise<StartResult[]> {
-  const modes: StartMode[] = ['none', 'pglite-existing', 'pglite-initdb'];
+  const modes: StartMode[] = ['none', 'pglite-existing', 'pglite-stock', 'pglite-stock-buffers', 'pglite-optimized-wasm', 'pglite-initdb'];
   if (setup.template) modes.push('pglite-template');
   if (setup.databaseUrl) modes.push('postgres');
   const samples = new Map<StartMode, { ready: number[]; rss: number[]; open: number[] }>(modes.map((m) => [m, { ready: [], rss: [], open: [] }]));
@@ -88,9 +105,12 @@ export async function benchStartup(setup: StartSetup, work: string, rounds: numb
       const port = await freePort();
       const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' };
       const fresh = join(work, 'pglite-startup', `fresh-${round}`);
-      if (mode === 'pglite-existing') env['PGLITE_DATA_DIR'] = existing;
+      if (mode === 'pglite-existing' || SETTINGS_ENV[mode]) env['PGLITE_DATA_DIR'] = existing;
+      Object.assign(env, SETTINGS_ENV[mode]);
       if (mode === 'pglite-initdb' || mode === 'pglite-template') env['PGLITE_DATA_DIR'] = fresh;
       if (mode === 'pglite-template') env['PGLITE_TEMPLATE'] = setup.template;
+      // A template that doesn't exist: the runtime runs initdb, as a service without one would.
+      if (mode === 'pglite-initdb') env['PGLITE_TEMPLATE'] = join(work, 'no-pglite-template.tgz');
       if (mode === 'postgres') env['DATABASE_URL'] = setup.databaseUrl;
       const logFile = join(work, 'logs', `startup-${mode}-${round}.log`);
       const server = await startServer({

@@ -5,11 +5,40 @@ import { summarizeProfile, type ProfileSummary } from './profile.js';
 import { rotate, summarize, type Summary } from './stats.js';
 import { benchDir } from './workspaces.js';
 
-/** Section 3: the same tools on four stacks, stateless Streamable HTTP on loopback, under autocannon. */
+/** Section 3: the same tools on several stacks, stateless Streamable HTTP on loopback, under autocannon. */
 
-export type Stack = 'slipway' | 'bare-v2' | 'sdk-v1' | 'fastmcp';
-export const STACKS: readonly Stack[] = ['slipway', 'bare-v2', 'sdk-v1', 'fastmcp'];
+/**
+ * The generated service comes in variants that differ only in env: as deployed (metrics, info logs),
+ * quiet (both off: what they cost), with bearer auth (a cached JWKS), and on PGlite's own start
+ * parameters instead of the runtime's (what the memory defaults cost).
+ */
+export type Stack = 'slipway' | 'slipway-quiet' | 'slipway-auth' | 'slipway-pglite-stock' | 'bare-v2' | 'sdk-v1' | 'fastmcp';
+export const STACKS: readonly Stack[] = ['slipway', 'slipway-quiet', 'slipway-auth', 'bare-v2', 'sdk-v1', 'fastmcp'];
 export type Backend = 'none' | 'pglite' | 'postgres';
+
+/** 2025-11-25: no initialize, JSON or SSE. 2026-07-28: the per-request `_meta` envelope and Mcp-* headers. */
+export type Era = '2025-11-25' | '2026-07-28';
+export const ERAS: readonly Era[] = ['2026-07-28', '2025-11-25'];
+// SDK 1.x and FastMCP (on SDK 1.x) know no 2026-07-28 envelope.
+const MODERN_STACKS: ReadonlySet<Stack> = new Set(['slipway', 'slipway-quiet', 'slipway-auth', 'slipway-pglite-stock', 'bare-v2']);
+
+export function speaks(stack: Stack, era: Era): boolean {
+  return era === '2025-11-25' || MODERN_STACKS.has(stack);
+}
+
+/**
+ * PGlite's own settings (its initdb's postgresql.conf and PostgreSQL's defaults, what the runtime ran
+ * before it set its own) and V8's optimizing compiler for its WebAssembly, as env.
+ */
+export const PGLITE_STOCK_ENV: Readonly<Record<string, string>> = {
+  PGLITE_SHARED_BUFFERS: '128MB',
+  PGLITE_WORK_MEM: '4MB',
+  PGLITE_MAINTENANCE_WORK_MEM: '64MB',
+  PGLITE_TEMP_BUFFERS: '8MB',
+  PGLITE_MIN_WAL_SIZE: '80MB',
+  PGLITE_MAX_WAL_SIZE: '1GB',
+  PGLITE_OPTIMIZE_WASM: 'true',
+};
 
 export interface LoadSpec {
   readonly connections: number;
@@ -20,6 +49,11 @@ export interface LoadSpec {
 
 export interface StackResult {
   readonly stack: Stack;
+  readonly era: Era;
+  /** The server's user + system CPU time per answered request, ms. */
+  readonly cpuMsPerRequest: Summary;
+  /** Answers that came as SSE rather than one JSON body. */
+  readonly sseAnswers: number;
   readonly reqPerSec: Summary;
   readonly p50: Summary;
   readonly p99: Summary;
@@ -38,6 +72,12 @@ export interface ScenarioResult {
   readonly results: readonly StackResult[];
 }
 
+/** A stand-in issuer for the auth variant: the env that points the service at it, and its token. */
+export interface AuthSetup {
+  readonly env: Record<string, string>;
+  readonly token: string;
+}
+
 interface LoadOutput {
   requests: number;
   reqPerSec: number;
@@ -47,6 +87,8 @@ interface LoadOutput {
   timeouts: number;
   non2xx: number;
   badBodies: number;
+  sseAnswers: number;
+  cpuMsPerRequest: number;
   firstBad?: string;
 }
 
@@ -59,20 +101,36 @@ export interface ScenarioSetup {
   readonly pgliteTemplate?: string;
   readonly databaseUrl?: string;
   readonly maxId: number;
+  readonly stacks: readonly Stack[];
+  readonly auth?: AuthSetup;
+}
+
+function slipwayEnv(stack: Stack, setup: ScenarioSetup): NodeJS.ProcessEnv {
+  // Production settings: info-level JSON logs (to a file, as a container runtime would collect them) and metrics on.
+  const deployed = { LOG_LEVEL: 'info', METRICS_ENABLED: 'true' };
+  switch (stack) {
+    case 'slipway-quiet':
+      return { LOG_LEVEL: 'warn', METRICS_ENABLED: 'false' };
+    case 'slipway-auth':
+      return { ...deployed, ...setup.auth!.env };
+    case 'slipway-pglite-stock':
+      return { ...deployed, ...PGLITE_STOCK_ENV };
+    default:
+      return deployed;
+  }
 }
 
 function serverCommand(stack: Stack, setup: ScenarioSetup, dataDir: string | undefined, port: number, work: string) {
   const dbEnv: NodeJS.ProcessEnv = {};
   if (setup.backend === 'postgres') dbEnv['DATABASE_URL'] = setup.databaseUrl;
   const logFile = join(work, 'logs', `${stack}-${setup.tool}-${setup.backend}.log`);
-  if (stack === 'slipway') {
+  if (stack.startsWith('slipway')) {
     if (setup.backend === 'pglite') dbEnv['PGLITE_DATA_DIR'] = dataDir;
     return {
       command: process.execPath,
       args: ['dist/main.js'],
       cwd: setup.service,
-      // Production settings: info-level JSON logs (to a file, as a container runtime would collect them) and metrics on.
-      env: { PATH: process.env['PATH'], NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', METRICS_ENABLED: 'true', ...dbEnv },
+      env: { PATH: process.env['PATH'], NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ...slipwayEnv(stack, setup), ...dbEnv },
       logFile,
     };
   }
@@ -86,23 +144,32 @@ function serverCommand(stack: Stack, setup: ScenarioSetup, dataDir: string | und
   };
 }
 
-async function runLoad(url: string, tool: string, spec: LoadSpec, maxId: number): Promise<LoadOutput> {
-  const input = JSON.stringify({ url, tool, connections: spec.connections, durationSec: spec.durationSec, warmupSec: spec.warmupSec, maxId });
+interface LoadTarget {
+  readonly url: string;
+  readonly serverPid: number | undefined;
+  readonly era: Era;
+  readonly token?: string;
+}
+
+async function runLoad(target: LoadTarget, tool: string, spec: LoadSpec, maxId: number): Promise<LoadOutput> {
+  const input = JSON.stringify({ ...target, tool, connections: spec.connections, durationSec: spec.durationSec, warmupSec: spec.warmupSec, maxId });
   const [command, args] = pinned(LOAD_CORE, process.execPath, [join(benchDir, 'load.mjs'), input]);
   const { output } = await timed(command, args, benchDir, process.env);
   const line = output.split('\n').find((l) => l.startsWith('{"requests"'));
   if (!line) throw new Error(`load generator printed no result:\n${output}`);
-  return JSON.parse(line) as LoadOutput;
+  const out = JSON.parse(line) as LoadOutput;
+  // JSON has no NaN: a server whose CPU time could not be read comes back as null.
+  return { ...out, cpuMsPerRequest: out.cpuMsPerRequest ?? Number.NaN };
 }
 
-export async function benchScenario(
-  setup: ScenarioSetup,
-  spec: LoadSpec,
-  work: string,
-  log: (message: string) => void,
-  stacks: readonly Stack[] = STACKS,
-): Promise<ScenarioResult> {
+interface Variant {
+  readonly stack: Stack;
+  readonly era: Era;
+}
+
+export async function benchScenario(setup: ScenarioSetup, spec: LoadSpec, work: string, log: (message: string) => void): Promise<ScenarioResult> {
   mkdirSync(join(work, 'logs'), { recursive: true });
+  const { stacks } = setup;
   const dataDirs = new Map<Stack, string>();
   if (setup.backend === 'pglite') {
     for (const stack of stacks) {
@@ -111,9 +178,12 @@ export async function benchScenario(
       dataDirs.set(stack, dir);
     }
   }
-  const samples = new Map<Stack, { out: LoadOutput[]; rss: number[] }>(stacks.map((s) => [s, { out: [], rss: [] }]));
+  const variants: Variant[] = ERAS.flatMap((era) => stacks.filter((stack) => speaks(stack, era)).map((stack) => ({ stack, era })));
+  const key = (v: Variant) => `${v.stack} ${v.era}`;
+  const samples = new Map<string, { out: LoadOutput[]; rss: number[] }>(variants.map((v) => [key(v), { out: [], rss: [] }]));
   for (let round = 0; round < spec.rounds; round += 1) {
-    for (const stack of rotate(stacks, round)) {
+    for (const variant of rotate(variants, round)) {
+      const { stack, era } = variant;
       const port = await freePort();
       const cmd = serverCommand(stack, setup, dataDirs.get(stack), port, work);
       const server = await startServer({ ...cmd, port, readinessPath: '/readyz', core: SERVER_CORE });
@@ -123,10 +193,14 @@ export async function benchScenario(
         if (rss > peak) peak = rss;
       }, 200);
       try {
-        const out = await runLoad(`${server.url}/mcp`, setup.tool, spec, setup.maxId);
-        samples.get(stack)!.out.push(out);
-        samples.get(stack)!.rss.push(peak);
-        log(`${setup.tool}/${setup.backend} round ${round + 1}/${spec.rounds} ${stack}: ${Math.round(out.reqPerSec)} req/s, p99 ${out.p99} ms, bad ${out.badBodies + out.non2xx + out.errors}`);
+        const token = stack === 'slipway-auth' ? setup.auth!.token : undefined;
+        const out = await runLoad({ url: `${server.url}/mcp`, serverPid: server.child.pid, era, ...(token && { token }) }, setup.tool, spec, setup.maxId);
+        samples.get(key(variant))!.out.push(out);
+        samples.get(key(variant))!.rss.push(peak);
+        log(
+          `${setup.tool}/${setup.backend} round ${round + 1}/${spec.rounds} ${stack} ${era}: ${Math.round(out.reqPerSec)} req/s, ` +
+            `p99 ${out.p99} ms, ${out.cpuMsPerRequest.toFixed(3)} ms CPU/req, bad ${out.badBodies + out.non2xx + out.errors}`,
+        );
       } finally {
         clearInterval(sampler);
         await server.stop();
@@ -136,17 +210,19 @@ export async function benchScenario(
   return {
     tool: setup.tool,
     backend: setup.backend,
-    results: stacks.map((stack) => {
-      const { out, rss } = samples.get(stack)!;
+    results: variants.map((variant) => {
+      const { out, rss } = samples.get(key(variant))!;
       const firstBad = out.find((o) => o.firstBad)?.firstBad;
       return {
-        stack,
+        ...variant,
         reqPerSec: summarize(out.map((o) => o.reqPerSec)),
         p50: summarize(out.map((o) => o.p50)),
         p99: summarize(out.map((o) => o.p99)),
+        cpuMsPerRequest: summarize(out.map((o) => o.cpuMsPerRequest)),
         errors: out.reduce((n, o) => n + o.errors + o.timeouts, 0),
         non2xx: out.reduce((n, o) => n + o.non2xx, 0),
         badBodies: out.reduce((n, o) => n + o.badBodies, 0),
+        sseAnswers: out.reduce((n, o) => n + o.sseAnswers, 0),
         requests: out.reduce((n, o) => n + o.requests, 0),
         rssUnderLoad: summarize(rss),
         ...(firstBad !== undefined && { firstBad }),
@@ -158,16 +234,16 @@ export async function benchScenario(
 const SERVER_FOCUS = /@slipway|@modelcontextprotocol|pino|prom-client|zod|dist\/|node:_http|node:http|undici|web\/|streams/;
 
 /** One extra, profiled load run of the generated service (not counted in the tables). */
-export async function profileSlipway(setup: ScenarioSetup, spec: LoadSpec, work: string): Promise<ProfileSummary> {
-  const dir = join(work, 'profiles', `server-${setup.tool}-${setup.backend}`);
+export async function profileSlipway(setup: ScenarioSetup, spec: LoadSpec, work: string, era: Era): Promise<ProfileSummary> {
+  const dir = join(work, 'profiles', `server-${setup.tool}-${setup.backend}-${era}`);
   const port = await freePort();
   const cmd = serverCommand('slipway', setup, undefined, port, work);
   const server = await startServer({ ...cmd, args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...cmd.args], port, readinessPath: '/readyz', core: SERVER_CORE });
   let out: LoadOutput;
   try {
-    out = await runLoad(`${server.url}/mcp`, setup.tool, { ...spec, warmupSec: 1 }, setup.maxId);
+    out = await runLoad({ url: `${server.url}/mcp`, serverPid: server.child.pid, era }, setup.tool, { ...spec, warmupSec: 1 }, setup.maxId);
   } finally {
     await server.stop();
   }
-  return summarizeProfile(`generated service, ${setup.tool}, ${Math.round(out.reqPerSec)} req/s while profiled`, dir, SERVER_FOCUS, 15);
+  return summarizeProfile(`generated service, ${setup.tool}, ${era} requests, ${Math.round(out.reqPerSec)} req/s while profiled`, dir, SERVER_FOCUS, 15);
 }

@@ -105,7 +105,12 @@ export async function benchUpdate(options: {
   let profile: ProfileSummary | undefined;
   if (updateError === undefined) {
     const profileDir = join(options.work, 'profiles', 'update');
-    await timed(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, realpathSync(join(dir, 'node_modules/.bin/nx')), 'g', '@slipway/nx:update', '--all', '--no-interactive'], dir, env).catch(() => undefined);
+    await timed(
+      process.execPath,
+      ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, realpathSync(join(dir, 'node_modules/.bin/nx')), 'g', '@slipway/nx:update', '--all', '--no-interactive'],
+      dir,
+      env,
+    ).catch(() => undefined);
     gitReset(dir);
     profile = summarizeProfile(`update --all over ${options.services} services`, profileDir, UPDATE_FOCUS);
   }

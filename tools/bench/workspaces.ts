@@ -169,7 +169,10 @@ export async function workingOffer(workspace: string, offer: PluginOffer, env: N
   for (const target of offer.deployTargets.length > 0 ? offer.deployTargets : offer.deployGenerators) {
     const steps = offer.deployOption
       ? [{ generator: 'new-mcp-service', options: { name: 'probe', [offer.deployOption]: offer.deployOptionIsArray ? [target] : target } }]
-      : [{ generator: 'new-mcp-service', options: { name: 'probe' } }, { generator: target, options: { project: 'probe' } }];
+      : [
+          { generator: 'new-mcp-service', options: { name: 'probe' } },
+          { generator: target, options: { project: 'probe' } },
+        ];
     try {
       execFileSync(process.execPath, [join(benchDir, 'gen-timing.mjs'), JSON.stringify({ collection: '@slipway/nx', steps, iterations: 1 })], {
         cwd: workspace,

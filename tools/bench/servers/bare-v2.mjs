@@ -17,15 +17,11 @@ function factory() {
     async (args) => structured(textStats(args)),
   );
   if (db) {
-    server.registerTool(
-      'get_note',
-      { description: 'Reads one note by id.', inputSchema: s.getNote.input, outputSchema: s.getNote.output },
-      async ({ id }) => {
-        const { rows } = await db.query(GET_NOTE_SQL, [id]);
-        if (rows.length === 0) return { content: [{ type: 'text', text: `no note ${id}` }], isError: true };
-        return structured(toNote(rows[0]));
-      },
-    );
+    server.registerTool('get_note', { description: 'Reads one note by id.', inputSchema: s.getNote.input, outputSchema: s.getNote.output }, async ({ id }) => {
+      const { rows } = await db.query(GET_NOTE_SQL, [id]);
+      if (rows.length === 0) return { content: [{ type: 'text', text: `no note ${id}` }], isError: true };
+      return structured(toNote(rows[0]));
+    });
   }
   return server;
 }

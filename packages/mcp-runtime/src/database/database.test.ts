@@ -127,7 +127,7 @@ describe.skipIf(POSTGRES_URL === undefined)('PostgreSQL server (SLIPWAY_TEST_DAT
     await writeFile(join(dir, '001_counter.sql'), 'CREATE TABLE concurrent_counter (n int); INSERT INTO concurrent_counter VALUES (1);');
     const replicas = await Promise.all([1, 2, 3].map(() => openDatabase({ url: POSTGRES_URL ?? '', dataDir: 'unused' })));
     try {
-      await replicas[0]!.exec('DROP TABLE IF EXISTS concurrent_counter; DELETE FROM slipway_migrations WHERE name = \'001_counter.sql\';').catch(() => undefined);
+      await replicas[0]!.exec("DROP TABLE IF EXISTS concurrent_counter; DELETE FROM slipway_migrations WHERE name = '001_counter.sql';").catch(() => undefined);
       const results = await Promise.all(replicas.map((db) => migrate(db, dir)));
       expect(results.flatMap((r) => r.applied)).toEqual(['001_counter.sql']);
       const { rows } = await replicas[0]!.query('SELECT n FROM concurrent_counter');

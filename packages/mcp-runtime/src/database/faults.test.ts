@@ -53,6 +53,7 @@ function fakePglite() {
     if (state.poisoned) return new Promise(() => undefined);
     if (state.failWith !== undefined) {
       state.poisoned = true;
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the fault under test is whatever the spec injects, Error or not.
       throw state.failWith;
     }
     return { rows: [] };

@@ -4,15 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DatabaseSetupError,
-  ensureLogin,
-  openDatabase,
-  openServiceDatabase,
-  PGLITE_SERVING_ROLE,
-  runMigrationStep,
-  type Database,
-} from './index.js';
+import { DatabaseSetupError, ensureLogin, openDatabase, openServiceDatabase, PGLITE_SERVING_ROLE, runMigrationStep, type Database } from './index.js';
 
 const BASIC = new URL('../__fixtures__/migrations/basic/', import.meta.url);
 const SUPERUSER_URL = process.env['SLIPWAY_TEST_DATABASE_URL'];
@@ -27,7 +19,11 @@ function withLogin(url: string, user: string, password?: string, database?: stri
   return parsed.toString();
 }
 
-const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
 
 /** True when `password` matches a stored SCRAM-SHA-256 verifier (the test server trusts every login). */
 function scramMatches(verifier: string, password: string): boolean {
@@ -68,7 +64,7 @@ describe.skipIf(SUPERUSER_URL === undefined)('least-privilege logins on PostgreS
     const password = `it's "quoted"; \\ $1 %`;
     const appUrl = withLogin(ownerUrl, login, password);
     const owner = await openDatabase({ url: ownerUrl, dataDir: '' });
-    await owner.exec('CREATE SCHEMA private; CREATE TABLE private.secrets (v text); INSERT INTO private.secrets VALUES (\'s\')');
+    await owner.exec("CREATE SCHEMA private; CREATE TABLE private.secrets (v text); INSERT INTO private.secrets VALUES ('s')");
     await owner.close();
 
     const config = { DATABASE_URL: appUrl, DATABASE_MIGRATION_URL: ownerUrl, PGLITE_DATA_DIR: 'unused' };
@@ -120,7 +116,10 @@ describe.skipIf(SUPERUSER_URL === undefined)('least-privilege logins on PostgreS
     );
     await owner.close();
     const cases: Array<[string, RegExp]> = [
-      ['postgres', /^DATABASE_URL logs in as postgres, a superuser: give the service a login of its own: set DATABASE_MIGRATION_URL=<owner URL> and DATABASE_URL=postgres:\/\/<service>_app:<password>@127\.0\.0\.1:\d+\/least_privilege_\w+, then `npm run migrate` creates it$/],
+      [
+        'postgres',
+        /^DATABASE_URL logs in as postgres, a superuser: give the service a login of its own: set DATABASE_MIGRATION_URL=<owner URL> and DATABASE_URL=postgres:\/\/<service>_app:<password>@127\.0\.0\.1:\d+\/least_privilege_\w+, then `npm run migrate` creates it$/,
+      ],
       [tableOwner, new RegExp(`^DATABASE_URL logs in as ${tableOwner}, which owns table public\\.owned: `)],
       [member, new RegExp(`^DATABASE_URL logs in as ${member}, a member of postgres, a superuser: `)],
       [creator, /which can create roles \(CREATEROLE\): /],
@@ -133,7 +132,9 @@ describe.skipIf(SUPERUSER_URL === undefined)('least-privilege logins on PostgreS
       expect(error?.message).not.toContain('\n');
     }
     // The migration step refuses them too, before migrating anything.
-    const step = await rejection(runMigrationStep({ DATABASE_URL: withLogin(ownerUrl, creator), DATABASE_MIGRATION_URL: ownerUrl, PGLITE_DATA_DIR: '' }, { migrationsDir: BASIC }));
+    const step = await rejection(
+      runMigrationStep({ DATABASE_URL: withLogin(ownerUrl, creator), DATABASE_MIGRATION_URL: ownerUrl, PGLITE_DATA_DIR: '' }, { migrationsDir: BASIC }),
+    );
     expect(step?.message).toMatch(/CREATEROLE/);
     const same = await rejection(runMigrationStep({ DATABASE_URL: ownerUrl, DATABASE_MIGRATION_URL: ownerUrl, PGLITE_DATA_DIR: '' }, { migrationsDir: BASIC }));
     expect(same?.message).toMatch(/^DATABASE_URL and DATABASE_MIGRATION_URL both log in as postgres: /);
@@ -234,7 +235,7 @@ describe.skipIf(SUPERUSER_URL === undefined)('least-privilege logins on PostgreS
       const { rows } = await admin.query<{ p: string }>('SELECT rolpassword AS p FROM pg_authid WHERE rolname = $1', [reader]);
       expect(scramMatches(rows[0]?.p ?? '', password)).toBe(true);
       expect(await ensureLogin(owner, withLogin(ownerUrl, reader, 'pw'), { memberOf: [group] })).toEqual({ name: reader, created: false });
-      expect((await owner.query('SELECT pg_has_role($1, $2, \'MEMBER\') AS m', [reader, group])).rows).toEqual([{ m: true }]);
+      expect((await owner.query("SELECT pg_has_role($1, $2, 'MEMBER') AS m", [reader, group])).rows).toEqual([{ m: true }]);
     } finally {
       await owner.close();
     }

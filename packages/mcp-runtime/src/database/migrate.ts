@@ -68,9 +68,7 @@ export async function migrate(db: Database, migrationsDir: string | URL, logger?
   const files = await readMigrations(migrationsDir);
   await db.transaction(async (tx) => {
     await lockMigrations(db, tx);
-    await tx.exec(
-      `CREATE TABLE IF NOT EXISTS ${TABLE} (name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
+    await tx.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   });
 
   const result: MigrationResult = { applied: [], skipped: [] };

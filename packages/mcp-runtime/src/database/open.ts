@@ -7,9 +7,12 @@ import { redactUrlCredentials } from '../logger.js';
 import { DatabaseSetupError } from './errors.js';
 import { DatabaseUnavailableError, describeError, errorForLog, isDatabaseUnavailable, isStorageFault } from './faults.js';
 import { preparePgliteDir, pgliteDirError } from './pglite-dir.js';
+import { pgliteStartSettings } from './pglite-settings.js';
+import { useBaselineWasmOnly } from './wasm-tiering.js';
 import { lockPgliteDir } from './pglite-lock.js';
 import { startPgliteThread, type PgliteThread } from './pglite-thread.js';
 import type { Database, DatabaseExtension, Queryable, QueryResult } from './types.js';
+import { traceQuery } from '../tracing/spans.js';
 
 export interface OpenDatabaseOptions {
   /** A postgres:// URL: when set, a `pg` Pool is used; otherwise embedded PGlite. */
@@ -26,6 +29,16 @@ export interface OpenDatabaseOptions {
    * WASM. Ignored for existing data directories, `memory://` and PostgreSQL.
    */
   template?: string | URL;
+  /**
+   * PGlite: `name=value` PostgreSQL settings it starts with. Default: pgliteStartSettings(), memory
+   * sized for a small service (a service passes its PGLITE_* config).
+   */
+  pgliteSettings?: readonly string[];
+  /**
+   * PGlite: let V8 optimize its hot WebAssembly (TurboFan) as well. Default false: baseline code
+   * only (Liftoff), about 45 MB less RSS. Process-wide: the first PGlite opened decides.
+   */
+  pgliteOptimizeWasm?: boolean;
   /** PostgreSQL: time to open a connection (and to wait for a pooled one). Default 5000 ms. */
   connectTimeoutMs?: number;
   /**
@@ -61,7 +74,11 @@ async function pgliteExtensions(wanted: readonly DatabaseExtension[] | undefined
   return extensions;
 }
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Writes a gzipped tarball of a freshly initialised PGlite data directory, to pass as `template`:
@@ -110,18 +127,19 @@ export function wrapPglite(pg: PgliteHandle, onStorageFault: (error: unknown) =>
     }
   };
   const wrap = (target: PgliteQueryable): Queryable => ({
-    query: <T>(sql: string, params?: unknown[]) => guarded(async () => ({ rows: (await target.query<T>(sql, params)).rows })),
+    query: <T>(sql: string, params?: unknown[]) => traceQuery('pglite', sql, () => guarded(async () => ({ rows: (await target.query<T>(sql, params)).rows }))),
     exec: (sql: string) =>
-      guarded(async () => {
-        await target.exec(sql);
-      }),
+      traceQuery('pglite', sql, () =>
+        guarded(async () => {
+          await target.exec(sql);
+        }),
+      ),
   });
   const base = wrap(pg);
   let closed: Promise<void> | undefined;
   return {
     kind: 'pglite',
-    query: base.query,
-    exec: base.exec,
+    ...base,
     transaction: (fn) => guarded(() => pg.transaction((tx) => fn(wrap(tx)))),
     ping: async () => {
       await base.query('SELECT 1');
@@ -150,22 +168,22 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
       (await exists(options.template instanceof URL ? fileURLToPath(options.template) : options.template));
     const template = fromTemplate ? new Uint8Array(await readFile(options.template!)) : undefined;
     const started = performance.now();
+    if (options.pgliteOptimizeWasm !== true) useBaselineWasmOnly();
     const thread = await startPgliteThread({
       dataDir: dir ?? MEMORY,
       extensions: options.extensions ?? [],
       queryTimeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+      settings: options.pgliteSettings ?? pgliteStartSettings(),
       ...(template && { template }),
       ...(options.logger !== undefined && { logger: options.logger }),
     }).catch((error: unknown) => {
       if (dir === undefined) throw error;
       throw pgliteDirError(options.dataDir, `could not be opened as a PGlite database (${describeError(error)})`);
     });
-    options.logger?.info(
-      { kind: 'pglite', dataDir: dir ?? MEMORY, fromTemplate, ms: Math.round(performance.now() - started) },
-      'database opened',
-    );
+    options.logger?.info({ kind: 'pglite', dataDir: dir ?? MEMORY, fromTemplate, ms: Math.round(performance.now() - started) }, 'database opened');
     const onStorageFault =
-      options.onStorageFault ?? ((error: unknown) => options.logger?.error({ err: errorForLog(error), dataDir: dir }, 'PGlite storage error: the database is unusable'));
+      options.onStorageFault ??
+      ((error: unknown) => options.logger?.error({ err: errorForLog(error), dataDir: dir }, 'PGlite storage error: the database is unusable'));
     // The worker stops before the lock goes: nothing may write the directory once another process can take it.
     const db = wrapPglite(thread, onStorageFault, async () => {
       await thread.terminate();
@@ -202,7 +220,8 @@ export function connectError(error: unknown, url: string, variable: string, conn
   } catch {
     // parseConfig has checked the URL; the message keeps the generic wording otherwise.
   }
-  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  const rawCode = (error as { code?: unknown } | null)?.code;
+  const code = typeof rawCode === 'string' ? rawCode : '';
   const message = describeError(error);
   const fail = (problem: string) => new DatabaseSetupError(`${variable}: ${problem}`, [variable]);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return fail(`the host name of ${where} does not resolve (${code}): ${URL_HINT}`);
@@ -237,17 +256,17 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
   }
   const wrap = (target: PgQueryable): Queryable => ({
-    query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await target.query(sql, params)).rows as T[] }),
+    query: <T>(sql: string, params?: unknown[]) => traceQuery('postgresql', sql, async () => ({ rows: (await target.query(sql, params)).rows as T[] })),
     // Without parameters pg uses the simple query protocol, which accepts several statements.
-    exec: async (sql: string) => {
-      await target.query(sql);
-    },
+    exec: (sql: string) =>
+      traceQuery('postgresql', sql, async () => {
+        await target.query(sql);
+      }),
   });
   const base = wrap(pool);
   const db: Database = {
     kind: 'postgres',
-    query: base.query,
-    exec: base.exec,
+    ...base,
     transaction: async (fn) => {
       const client = await pool.connect();
       let broken: Error | undefined;

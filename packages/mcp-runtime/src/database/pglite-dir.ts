@@ -7,7 +7,10 @@ const VARIABLE = 'PGLITE_DATA_DIR';
 // Levels a first start may create (the default .data/pglite needs two); more is a typo, not a layout.
 const MAX_MISSING_LEVELS = 8;
 
-const codeOf = (error: unknown): string => String((error as { code?: unknown } | null)?.code ?? 'unknown error');
+const codeOf = (error: unknown): string => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown error';
+};
 
 /** One line naming PGLITE_DATA_DIR, its value and the fix. */
 export function pgliteDirError(dataDir: string, problem: string): DatabaseSetupError {
@@ -68,7 +71,10 @@ export async function preparePgliteDir(dataDir: string): Promise<string> {
   try {
     await access(existing, constants.W_OK | constants.X_OK);
   } catch (error) {
-    throw pgliteDirError(dataDir, existing === dir ? `is not writable (${codeOf(error)})` : `cannot be created: ${existing} is not writable (${codeOf(error)})`);
+    throw pgliteDirError(
+      dataDir,
+      existing === dir ? `is not writable (${codeOf(error)})` : `cannot be created: ${existing} is not writable (${codeOf(error)})`,
+    );
   }
   for (const level of missing) {
     try {

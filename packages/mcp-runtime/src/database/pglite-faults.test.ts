@@ -147,18 +147,21 @@ describe('PGlite pid-file lock (where no socket can be bound)', () => {
     mkdirSync(dir);
     const file = join(dir, PID_LOCK_NAME);
     const lock = await lockWithPidFile(dir, 'd');
-    expect((await lockWithPidFile(dir, 'd').catch((e: unknown) => e) as Error).message).toMatch(
+    expect(((await lockWithPidFile(dir, 'd').catch((e: unknown) => e)) as Error).message).toMatch(
       new RegExp(`^PGLITE_DATA_DIR "d" is in use by pid ${process.pid} on .* \\(lock file .*${PID_LOCK_NAME}: delete it only if that process is gone\\)$`),
     );
     await lock.release();
     const { hostname } = await import('node:os');
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
-    for (const holder of [{ pid: dead, host: hostname() }, { pid: process.pid, host: hostname() }]) {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    for (const holder of [
+      { pid: dead, host: hostname() },
+      { pid: process.pid, host: hostname() },
+    ]) {
       writeFileSync(file, JSON.stringify(holder));
       await (await lockWithPidFile(dir, 'd')).release();
     }
     writeFileSync(file, JSON.stringify({ pid: dead, host: 'another-pod' }));
-    expect((await lockWithPidFile(dir, 'd').catch((e: unknown) => e) as Error).message).toContain(`in use by pid ${dead} on another-pod`);
+    expect(((await lockWithPidFile(dir, 'd').catch((e: unknown) => e)) as Error).message).toContain(`in use by pid ${dead} on another-pod`);
   });
 });
 

@@ -30,7 +30,10 @@ const PROBE_TIMEOUT_MS = 1_000;
 // sun_path holds 108 bytes; a longer directory is reached through /proc/self/fd/<fd>.
 const MAX_SOCKET_PATH = 100;
 
-const codeOf = (error: unknown): string => String((error as { code?: unknown } | null)?.code ?? 'unknown error');
+const codeOf = (error: unknown): string => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown error';
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Where a socket cannot be bound (Windows, where a path names no Unix socket; SMB and some FUSE file

@@ -16,7 +16,10 @@ const UNWRITTEN_GRACE_MS = 10_000;
 // Lock files this process holds: its own pid in one means "held", unless it is not in this set.
 const heldHere = new Set<string>();
 
-const codeOf = (error: unknown): string => String((error as { code?: unknown } | null)?.code ?? 'unknown error');
+const codeOf = (error: unknown): string => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown error';
+};
 
 async function readHolder(path: string): Promise<LockHolder | undefined> {
   try {

@@ -6,7 +6,12 @@ const across = (error: unknown) => deserializeError(structuredClone(serializeErr
 
 describe('errors from the PGlite worker', () => {
   it('keep what the classification reads: SQLSTATE, severity, Emscripten errno, name, cause', () => {
-    const panic = Object.assign(new Error('could not write to file "pg_wal/x": No space left on device'), { code: '53100', severity: 'PANIC', query: 'INSERT', params: [1] });
+    const panic = Object.assign(new Error('could not write to file "pg_wal/x": No space left on device'), {
+      code: '53100',
+      severity: 'PANIC',
+      query: 'INSERT',
+      params: [1],
+    });
     const back = across(panic);
     expect(back).toMatchObject({ message: panic.message, code: '53100', severity: 'PANIC' });
     expect(isStorageFault(back)).toBe(true);

@@ -8,12 +8,12 @@ export interface WorkerStart {
   template?: Uint8Array;
   /** Statements run once PGlite is open, before any request: the session state (SET ROLE). */
   setup: string[];
+  /** `name=value` PostgreSQL settings, passed as `-c` start parameters. */
+  settings: string[];
 }
 
 export type WorkerRequest =
-  | { id: number; op: 'query'; sql: string; params?: unknown[] }
-  | { id: number; op: 'exec'; sql: string }
-  | { id: number; op: 'close' };
+  { id: number; op: 'query'; sql: string; params?: unknown[] } | { id: number; op: 'exec'; sql: string } | { id: number; op: 'close' };
 
 /** id 0 answers the start: ok once PGlite is open and the setup ran. */
 export type WorkerReply = { id: number; ok: true; rows?: unknown[] } | { id: number; ok: false; error: SerializedError };

@@ -34,6 +34,8 @@ export interface PgliteThreadOptions {
   dataDir: string;
   extensions: string[];
   template?: Uint8Array;
+  /** `name=value` PostgreSQL settings for PGlite's start parameters. */
+  settings: readonly string[];
   queryTimeoutMs: number;
   logger?: Logger;
 }
@@ -77,7 +79,10 @@ interface TransactionSession extends Pick<PgliteThread, 'query' | 'exec'> {
 async function runTransaction<T>(fn: (tx: Pick<PgliteThread, 'query' | 'exec'>) => Promise<T>, session: TransactionSession): Promise<T> {
   const mine = session.generation();
   let open = true;
-  const lost = () => new DatabaseUnavailableError('the transaction was rolled back: a query in it was stopped and the embedded database restarted', { cause: session.interruption() });
+  const lost = () =>
+    new DatabaseUnavailableError('the transaction was rolled back: a query in it was stopped and the embedded database restarted', {
+      cause: session.interruption(),
+    });
   const guard = async <R>(call: () => Promise<R>): Promise<R> => {
     if (!open) throw new Error('Transaction is closed');
     if (session.generation() !== mine) throw lost();
@@ -118,7 +123,13 @@ export async function startPgliteThread(options: PgliteThreadOptions): Promise<P
 
   const launch = (template?: Uint8Array): Promise<Worker> => {
     const started = new Promise<Worker>((resolve, reject) => {
-      const current = spawnWorker({ dataDir: options.dataDir, extensions: options.extensions, setup: [...setup], ...(template && { template }) });
+      const current = spawnWorker({
+        dataDir: options.dataDir,
+        extensions: options.extensions,
+        setup: [...setup],
+        settings: [...options.settings],
+        ...(template && { template }),
+      });
       worker = current;
       let up = false;
       current.on('message', (reply: WorkerReply) => {
@@ -139,7 +150,8 @@ export async function startPgliteThread(options: PgliteThreadOptions): Promise<P
       });
       const died = (cause: unknown) => {
         if (!up) return reject(cause instanceof Error ? cause : new Error(describeError(cause)));
-        if (worker === current && !stopped && !closing) interrupt(new DatabaseUnavailableError(`the embedded database worker stopped (${describeError(cause)})`, { cause }));
+        if (worker === current && !stopped && !closing)
+          interrupt(new DatabaseUnavailableError(`the embedded database worker stopped (${describeError(cause)})`, { cause }));
       };
       current.on('error', died);
       current.on('exit', (code) => died(new Error(`exit code ${code}`)));
@@ -165,9 +177,12 @@ export async function startPgliteThread(options: PgliteThreadOptions): Promise<P
       if (stopped || closing) throw new DatabaseUnavailableError('the embedded database is closed');
       if (options.dataDir === MEMORY) {
         // Fatal for the storage-fault guard: nothing is left to serve, the service should restart.
-        throw Object.assign(new DatabaseUnavailableError('the in-memory database (memory://) was lost when its worker stopped; it cannot be restarted', { cause: error }), {
-          severity: 'FATAL',
-        });
+        throw Object.assign(
+          new DatabaseUnavailableError('the in-memory database (memory://) was lost when its worker stopped; it cannot be restarted', { cause: error }),
+          {
+            severity: 'FATAL',
+          },
+        );
       }
       try {
         const next = await launch();
@@ -206,7 +221,8 @@ export async function startPgliteThread(options: PgliteThreadOptions): Promise<P
   // The session: a transaction holds it from BEGIN to COMMIT; other callers queue behind it.
   const exclusive = serialQueue();
 
-  const query = <T>(sql: string, params?: unknown[]) => send({ op: 'query', sql, ...(params !== undefined && { params }) }).then((rows) => ({ rows: (rows ?? []) as T[] }));
+  const query = <T>(sql: string, params?: unknown[]) =>
+    send({ op: 'query', sql, ...(params !== undefined && { params }) }).then((rows) => ({ rows: (rows ?? []) as T[] }));
   const exec = async (sql: string) => {
     await send({ op: 'exec', sql });
   };

@@ -17,7 +17,9 @@ async function open(): Promise<PGlite> {
   const extensions: Extensions = {};
   if (start.extensions.includes('vector')) extensions['vector'] = (await import('@electric-sql/pglite-pgvector')).vector;
   const loadDataDir = start.template === undefined ? undefined : new Blob([start.template]);
-  const pg = await PGlite.create(start.dataDir, { extensions, ...(loadDataDir && { loadDataDir }) });
+  // PGlite's own start parameters stay (single-user mode, no fsync, ...); the settings come after them.
+  const startParams = [...PGlite.defaultStartParams, ...start.settings.flatMap((setting) => ['-c', setting])];
+  const pg = await PGlite.create(start.dataDir, { extensions, startParams, ...(loadDataDir && { loadDataDir }) });
   // Session state the service set before a restart (SET ROLE): the new session gets it back.
   for (const sql of start.setup) await pg.exec(sql);
   return pg;

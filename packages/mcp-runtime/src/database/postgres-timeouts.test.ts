@@ -18,8 +18,16 @@ const MIGRATIONS = new URL('../__fixtures__/migrations/basic/', import.meta.url)
 function serverPids(db: Database): Promise<number[]> {
   return db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then(({ rows }) => {
     const backend = rows[0]!.pid;
-    const postmaster = Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(backend)]).toString().trim());
-    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)]).toString().trim().split(/\s+/).map(Number);
+    const postmaster = Number(
+      execFileSync('ps', ['-o', 'ppid=', '-p', String(backend)])
+        .toString()
+        .trim(),
+    );
+    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)])
+      .toString()
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     return [postmaster, ...children];
   });
 }

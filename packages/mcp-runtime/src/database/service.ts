@@ -1,17 +1,20 @@
 import type { Logger } from 'pino';
+import { RATE_BUCKETS_DDL } from '../limits/buckets.js';
 import { DatabaseSetupError } from './errors.js';
 import { describeError, errorForLog } from './faults.js';
 import { migrate, pendingMigrations, type MigrationResult } from './migrate.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, openDatabase, servePglite, type OpenDatabaseOptions } from './open.js';
 import { assertLeastPrivilege, currentRole, ensureRole, grantServingLogin, loginFromUrl, type Login, type LoginContext } from './roles.js';
+import { pgliteStartSettings, type PgliteSettingsConfig } from './pglite-settings.js';
 import type { Database, DatabaseExtension } from './types.js';
 
-export interface ServiceDatabaseConfig {
+export interface ServiceDatabaseConfig extends PgliteSettingsConfig {
   /** The serving login (least privilege); unset for the embedded PGlite. */
   DATABASE_URL?: string | undefined;
   /** The owner login, used only by the migration step. */
   DATABASE_MIGRATION_URL?: string | undefined;
   PGLITE_DATA_DIR: string;
+  PGLITE_OPTIMIZE_WASM?: boolean | undefined;
   /** PostgreSQL connect timeout (default 5000 ms). */
   DATABASE_CONNECT_TIMEOUT_MS?: number | undefined;
   /** PostgreSQL query timeout for the serving login (default 30000 ms); the migration step has none. */
@@ -81,6 +84,8 @@ function postgresUrls(config: ServiceDatabaseConfig): { serving: string; owner: 
 function pgliteOptions(config: ServiceDatabaseConfig, options: ServiceDatabaseOptions): OpenDatabaseOptions {
   return {
     dataDir: config.PGLITE_DATA_DIR,
+    pgliteSettings: pgliteStartSettings(config),
+    ...(config.PGLITE_OPTIMIZE_WASM !== undefined && { pgliteOptimizeWasm: config.PGLITE_OPTIMIZE_WASM }),
     ...(options.pgliteTemplate !== undefined && { template: options.pgliteTemplate }),
     ...(options.extensions !== undefined && { extensions: options.extensions }),
     ...(options.logger !== undefined && { logger: options.logger }),
@@ -96,6 +101,8 @@ async function migrateAsOwner(owner: Database, login: Login, context: LoginConte
   if (created) options.logger?.info({ login: login.name }, 'serving login created');
   const result = await migrate(owner, options.migrationsDir, options.logger);
   await options.afterMigrate?.(owner);
+  // The runtime's own table: rate-limit buckets shared by replicas (PGlite keeps them in memory).
+  if (owner.kind === 'postgres') await owner.exec(RATE_BUCKETS_DDL);
   await grantServingLogin(owner, login.name, context, options.appRoles ?? []);
   return result;
 }
@@ -152,19 +159,22 @@ export async function openServiceDatabase(config: ServiceDatabaseConfig, options
   const urls = postgresUrls(config);
   if (urls === undefined) return openPgliteService(config, options);
   if (urls.owner !== undefined) await runMigrationStep(config, options);
-  const db = await openDatabase({ url: urls.serving, dataDir: '', ...postgresTimeouts(config), ...(options.logger !== undefined && { logger: options.logger }) }).catch(
-    (error: unknown) => {
-      // 28000 invalid_authorization_specification: `role "x" does not exist`, before the first migration step.
-      if ((error as { code?: unknown }).code === '28000' && /does not exist/.test(String((error as Error).message))) {
-        const login = loginFromUrl(urls.serving).name;
-        throw new DatabaseSetupError(
-          `DATABASE_URL's login ${login} does not exist: run \`npm run migrate\` with DATABASE_MIGRATION_URL (the owner login) and DATABASE_URL set, which creates it`,
-          ['DATABASE_URL'],
-        );
-      }
-      throw error;
-    },
-  );
+  const db = await openDatabase({
+    url: urls.serving,
+    dataDir: '',
+    ...postgresTimeouts(config),
+    ...(options.logger !== undefined && { logger: options.logger }),
+  }).catch((error: unknown) => {
+    // 28000 invalid_authorization_specification: `role "x" does not exist`, before the first migration step.
+    if ((error as { code?: unknown }).code === '28000' && /does not exist/.test(String((error as Error).message))) {
+      const login = loginFromUrl(urls.serving).name;
+      throw new DatabaseSetupError(
+        `DATABASE_URL's login ${login} does not exist: run \`npm run migrate\` with DATABASE_MIGRATION_URL (the owner login) and DATABASE_URL set, which creates it`,
+        ['DATABASE_URL'],
+      );
+    }
+    throw error;
+  });
   try {
     await assertLeastPrivilege(db, await currentRole(db), { variable: 'DATABASE_URL', url: urls.serving });
     if (urls.owner === undefined) await assertMigrated(db, options.migrationsDir);

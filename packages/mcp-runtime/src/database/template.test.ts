@@ -27,7 +27,7 @@ describe('PGlite data-directory template', () => {
     const lines: Array<Record<string, unknown>> = [];
     const logger = { info: (entry: Record<string, unknown>) => lines.push(entry) } as unknown as Parameters<typeof openDatabase>[0]['logger'];
     const db = await openDatabase({ dataDir, template, extensions: ['vector'], logger });
-    await db.exec('CREATE EXTENSION IF NOT EXISTS vector; CREATE TABLE t (v vector(2)); INSERT INTO t VALUES (\'[1,2]\');');
+    await db.exec("CREATE EXTENSION IF NOT EXISTS vector; CREATE TABLE t (v vector(2)); INSERT INTO t VALUES ('[1,2]');");
     await db.close();
     expect(lines[0]).toMatchObject({ fromTemplate: true });
 

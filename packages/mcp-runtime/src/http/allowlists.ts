@@ -104,8 +104,7 @@ function cached(check: (value: string) => string | undefined): (value: string) =
 export function createHeaderGuard(options: HeaderGuardOptions): HeaderGuard {
   const hosts = new Set(options.allowedHosts);
   const origins = options.allowedOrigins;
-  const originAllowed =
-    typeof origins === 'function' ? (origin: string) => origins().includes(origin) : (origin: string) => origins.includes(origin);
+  const originAllowed = typeof origins === 'function' ? (origin: string) => origins().includes(origin) : (origin: string) => origins.includes(origin);
 
   const checkHost = cached((value) => {
     const host = splitHost(value);

@@ -29,7 +29,9 @@ describe('listen errors name the variable', () => {
     const first = await start({});
     try {
       const error = await start({ PORT: first.port }).catch((e: unknown) => e);
-      expect((error as Error).message).toBe(`Invalid configuration: PORT ${first.port} is already in use on "127.0.0.1": stop the other process or pick another port`);
+      expect((error as Error).message).toBe(
+        `Invalid configuration: PORT ${first.port} is already in use on "127.0.0.1": stop the other process or pick another port`,
+      );
     } finally {
       await first.close();
     }

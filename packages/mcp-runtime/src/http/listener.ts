@@ -66,7 +66,9 @@ export function listenError(error: unknown, variable: 'PORT' | 'OPS_PORT', host:
         ['HOST'],
       );
     case 'EADDRINUSE':
-      return new ConfigError(`Invalid configuration: ${variable} ${port} is already in use on ${hostText}: stop the other process or pick another port`, [variable]);
+      return new ConfigError(`Invalid configuration: ${variable} ${port} is already in use on ${hostText}: stop the other process or pick another port`, [
+        variable,
+      ]);
     case 'EACCES':
       return new ConfigError(`Invalid configuration: ${variable} ${port} needs privileges to bind on ${hostText}: use a port from 1024 up`, [variable]);
     default:

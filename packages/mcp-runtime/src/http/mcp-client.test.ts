@@ -80,9 +80,7 @@ describe.each(['legacy', 'auto'] as const)('MCP client over Streamable HTTP (neg
 
   it('lists and reads resources, fixed and templated', async () => {
     const { resources } = await client.listResources();
-    expect(resources).toEqual([
-      { name: 'readme', title: 'Readme', uri: 'docs://readme', description: 'The readme', mimeType: 'text/markdown' },
-    ]);
+    expect(resources).toEqual([{ name: 'readme', title: 'Readme', uri: 'docs://readme', description: 'The readme', mimeType: 'text/markdown' }]);
     const readme = await client.readResource({ uri: 'docs://readme' });
     expect(readme.contents).toEqual([{ uri: 'docs://readme', mimeType: 'text/markdown', text: '# Sample' }]);
     const { resourceTemplates } = await client.listResourceTemplates();

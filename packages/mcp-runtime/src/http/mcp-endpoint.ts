@@ -6,9 +6,14 @@ import {
   isJsonContentType,
   isLegacyRequest,
   type McpServerFactory,
+  PROTOCOL_VERSION_META_KEY,
 } from '@modelcontextprotocol/server';
 import type { BearerAuth } from '../auth/bearer.js';
+import type { ToolCallGate } from '../limits/gate.js';
+import type { EventBus } from '../events/bus.js';
+import { toServerEventBus } from '../events/sdk-bus.js';
 import type { HeaderGuard } from './allowlists.js';
+import { AnswerCapture, capturingFactory } from './answer-capture.js';
 import { REQUEST_ID_HEADER } from '../server-factory.js';
 import { readBoundedBody } from './request-body.js';
 import { sendJson, sendJsonRpcError } from './responses.js';
@@ -17,6 +22,8 @@ export interface McpEndpointOptions {
   factory: McpServerFactory;
   /** Tools whose calls must keep the SSE answer (they send notifications mid-call). */
   streamingTools: ReadonlySet<string>;
+  /** What `subscriptions/listen` streams hear. */
+  events: EventBus;
   /** Host and Origin validation; the SDK's own (transport option) stays off, so this alone decides. */
   guard: HeaderGuard;
   maxRequestBodyBytes: number;
@@ -27,6 +34,8 @@ export interface McpEndpointOptions {
   jsonResponses?: boolean;
   /** When set, every /mcp request needs a valid bearer token; its AuthInfo reaches the handlers. */
   auth?: BearerAuth;
+  /** Rate limits: refused tool calls are answered 429 with a JSON-RPC error, before the SDK sees them. */
+  gate?: ToolCallGate;
   onerror: (error: Error) => void;
 }
 
@@ -86,9 +95,16 @@ async function streamBody(res: ServerResponse, body: ReadableStream<Uint8Array>)
   }
 }
 
-async function writeWebResponse(res: ServerResponse, response: Response): Promise<void> {
+async function writeWebResponse(res: ServerResponse, response: Response, captured?: string): Promise<void> {
   const headers: Record<string, string> = {};
   for (const [name, value] of response.headers) headers[name] = value;
+  if (captured !== undefined) {
+    // The same bytes as the Response's body, which is left unread.
+    headers['content-length'] = String(Buffer.byteLength(captured));
+    res.writeHead(response.status, headers);
+    res.end(captured);
+    return;
+  }
   const body = response.body;
   if (body === null) {
     res.writeHead(response.status, headers);
@@ -117,6 +133,24 @@ function jsonAnswerable(body: unknown, streamingTools: ReadonlySet<string>): boo
 }
 
 /**
+ * Whether a parsed body carries the 2026-07-28 envelope claim (`params._meta` naming a protocol
+ * version). Such a request is never legacy, whatever else it holds: the SDK's modern path answers or
+ * rejects it (isLegacyRequest's documented rule; `initialize` is the one exception it makes).
+ */
+function claimsModernEnvelope(body: unknown): boolean {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+  const { method, params } = body as { method?: unknown; params?: { _meta?: unknown } };
+  if (typeof method !== 'string' || method === 'initialize' || params === null || typeof params !== 'object') return false;
+  const meta = params._meta;
+  return meta !== null && typeof meta === 'object' && !Array.isArray(meta) && PROTOCOL_VERSION_META_KEY in meta;
+}
+
+/** The id of a single JSON-RPC request body, to match the captured answer against. */
+function requestIdOf(body: unknown): unknown {
+  return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { id?: unknown }).id : undefined;
+}
+
+/**
  * The Node adapter for `/mcp`: Host/Origin validation, Content-Type check, one bounded body read and
  * one JSON parse, then the SDK's handler with `parsedBody`; the answer is written with a single `end`
  * unless it streams.
@@ -124,12 +158,16 @@ function jsonAnswerable(body: unknown, streamingTools: ReadonlySet<string>): boo
 export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   const { factory, streamingTools, maxRequestBodyBytes, onerror, guard } = options;
   const jsonResponses = options.jsonResponses ?? true;
-  const handler = createMcpHandler(factory, { onerror, maxRequestBodySize: maxRequestBodyBytes });
+  const bus = toServerEventBus(options.events, (error) => onerror(error instanceof Error ? error : new Error(String(error))));
+  // Each request's answer is captured on its way out, so that a one-body JSON answer skips the stream read.
+  const captures = new WeakMap<Request, AnswerCapture>();
+  const serverFor = capturingFactory(factory, captures);
+  const handler = createMcpHandler(serverFor, { onerror, maxRequestBodySize: maxRequestBodyBytes, bus });
   const legacyOptions = { maxRequestBodySize: maxRequestBodyBytes };
 
   /** 2025-era serving with a JSON answer: a stateless transport with enableJsonResponse. */
   async function serveLegacyAsJson(request: Request, parsedBody: unknown, authInfo: AuthInfo | undefined): Promise<Response> {
-    const server = await factory({ era: 'legacy', requestInfo: request });
+    const server = await serverFor({ era: 'legacy', requestInfo: request, ...(authInfo !== undefined && { authInfo }) });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
@@ -177,17 +215,17 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       }
       if (read.kind === 'too-large') {
         res.setHeader('connection', 'close');
-        return sendJsonRpcError(
-          res,
-          413,
-          JSON_RPC_SERVER_ERROR,
-          `Payload Too Large: Request body must not exceed ${maxRequestBodyBytes} bytes`,
-        );
+        return sendJsonRpcError(res, 413, JSON_RPC_SERVER_ERROR, `Payload Too Large: Request body must not exceed ${maxRequestBodyBytes} bytes`);
       }
       try {
         parsedBody = JSON.parse(read.body.toString('utf8'));
       } catch {
         return sendJsonRpcError(res, 400, JSON_RPC_PARSE_ERROR, 'Parse error: the request body is not valid JSON');
+      }
+      const refusal = await options.gate?.admit(parsedBody, authInfo, requestId);
+      if (refusal !== undefined) {
+        res.setHeader('retry-after', String(Math.ceil(refusal.retryAfterMs / 1000)));
+        return sendJson(res, 429, refusal.body);
       }
     }
 
@@ -200,11 +238,15 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       headers: toWebHeaders(req.rawHeaders, requestId),
       signal: controller.signal,
     });
+    const capture = new AnswerCapture();
+    captures.set(request, capture);
     let response: Response;
     if (
       jsonResponses &&
       parsedBody !== undefined &&
       jsonAnswerable(parsedBody, streamingTools) &&
+      // The envelope claim settles it without the SDK's classification, which handler.fetch repeats.
+      !claimsModernEnvelope(parsedBody) &&
       (await isLegacyRequest(request, parsedBody, legacyOptions))
     ) {
       response = await serveLegacyAsJson(request, parsedBody, authInfo);
@@ -213,7 +255,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     } else {
       response = await handler.fetch(request, parsedBody === undefined ? undefined : { parsedBody });
     }
-    await writeWebResponse(res, response);
+    await writeWebResponse(res, response, capture.bodyFor(response, requestIdOf(parsedBody)));
   }
 
   return { handle, close: () => handler.close() };

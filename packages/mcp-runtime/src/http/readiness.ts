@@ -35,10 +35,7 @@ async function runCheck(name: string, check: ReadinessCheck, timeoutMs: number):
 }
 
 /** Runs every check in parallel, each bounded by `timeoutMs`; each reports ok, unavailable or timeout. */
-export async function runReadinessChecks(
-  checks: Readonly<Record<string, ReadinessCheck>>,
-  timeoutMs: number,
-): Promise<ReadinessReport> {
+export async function runReadinessChecks(checks: Readonly<Record<string, ReadinessCheck>>, timeoutMs: number): Promise<ReadinessReport> {
   const names = Object.keys(checks);
   const results = await Promise.all(names.map((name) => runCheck(name, checks[name]!, timeoutMs)));
   const report: Record<string, CheckStatus> = {};

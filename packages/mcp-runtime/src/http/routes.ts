@@ -53,6 +53,8 @@ export interface Routes {
 /** What the service's listeners answer: /mcp, /healthz, /readyz, /metrics and the OAuth metadata. */
 export function createRoutes({ mcp, logger, readiness, readinessTimeoutMs, metrics, auth }: RoutesOptions): Routes {
   let draining = false;
+  // The access line holds only fields set here (no user data): redaction would cost time and find nothing.
+  const accessLog = logger.child({}, { redact: { paths: [] } });
   // Responses not yet started when the drain begins must still say Connection: close.
   const inFlight = new Set<ServerResponse>();
 
@@ -115,7 +117,7 @@ export function createRoutes({ mcp, logger, readiness, readinessTimeoutMs, metri
     const durationMs = performance.now() - started;
     const method = req.method ?? 'GET';
     metrics?.recordHttp(method, route, res.statusCode, durationMs / 1000);
-    logger.info({ reqId: requestId, method, route, status: res.statusCode, durationMs: Math.round(durationMs * 1000) / 1000 }, 'request');
+    accessLog.info({ reqId: requestId, method, route, status: res.statusCode, durationMs: Math.round(durationMs * 1000) / 1000 }, 'request');
   }
 
   return {

@@ -19,10 +19,7 @@ function canonical(name: string, entries: readonly string[], parse: (entry: stri
  * Re-checks what parseConfig checks, for configs built in code: an old-style hostname in
  * ALLOWED_ORIGINS would otherwise never match, and an empty ALLOWED_HOSTS would refuse every call.
  */
-export function resolveAllowlists(config: {
-  ALLOWED_HOSTS: readonly string[];
-  ALLOWED_ORIGINS?: readonly string[] | undefined;
-}): Allowlists {
+export function resolveAllowlists(config: { ALLOWED_HOSTS: readonly string[]; ALLOWED_ORIGINS?: readonly string[] | undefined }): Allowlists {
   if (config.ALLOWED_HOSTS.length === 0) {
     const message = 'Invalid configuration: ALLOWED_HOSTS is empty, so every /mcp call would be refused: list the host names clients use';
     throw new ConfigError(message, ['ALLOWED_HOSTS']);

@@ -173,6 +173,56 @@ describe('HTTP service on 127.0.0.1', () => {
     expect(Number(after?.[1])).toBe(Number(before?.[1] ?? 0) + 1);
   });
 
+  const MODERN_HEADERS = { ...MCP_HEADERS, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'add' };
+  const modernCall = (args: Record<string, unknown>, id: number) =>
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: {
+        name: 'add',
+        arguments: args,
+        _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} },
+      },
+    });
+
+  it('answers a 2026-07-28 tools/call with one JSON body of the declared length', async () => {
+    const res = await rawRequest(`${service.url}/mcp`, { method: 'POST', headers: MODERN_HEADERS, body: modernCall({ a: 2, b: 3 }, 71) });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
+    const answer = JSON.parse(res.body);
+    expect(answer).toMatchObject({ jsonrpc: '2.0', id: 71, result: { structuredContent: { sum: 5 } } });
+  });
+
+  it('leaves a 2026-07-28 request the SDK rejects to the SDK: a mismatched Mcp-Name header is a 400 naming both', async () => {
+    const res = await rawRequest(`${service.url}/mcp`, {
+      method: 'POST',
+      headers: { ...MODERN_HEADERS, 'mcp-name': 'fail' },
+      body: modernCall({ a: 1, b: 1 }, 72),
+    });
+    expect(res.status).toBe(400);
+    const { message } = (JSON.parse(res.body) as { error: { message: string } }).error;
+    expect(message).toContain('"add"');
+    expect(message).toContain('"fail"');
+  });
+
+  it('answers a 2025-era tools/call with one JSON body, and a batch with an array of answers', async () => {
+    const single = await rawRequest(`${service.url}/mcp`, { method: 'POST', headers: MCP_HEADERS, body: toolsCall('add', { a: 4, b: 5 }, 73) });
+    expect(single.status).toBe(200);
+    expect(Number(single.headers['content-length'])).toBe(Buffer.byteLength(single.body));
+    expect(JSON.parse(single.body)).toMatchObject({ id: 73, result: { structuredContent: { sum: 9 } } });
+    const batch = await rawRequest(`${service.url}/mcp`, {
+      method: 'POST',
+      headers: MCP_HEADERS,
+      body: `[${toolsCall('add', { a: 1, b: 2 }, 74)},${toolsCall('add', { a: 3, b: 4 }, 75)}]`,
+    });
+    expect(batch.status).toBe(200);
+    const answers = batch.body.startsWith('[') ? (JSON.parse(batch.body) as { id: number }[]) : [];
+    const sse = batch.body.startsWith('[') ? [] : [...batch.body.matchAll(/^data: (.+)$/gm)].map((m) => JSON.parse(m[1]!) as { id: number });
+    expect([...answers, ...sse].map((a) => a.id).sort()).toEqual([74, 75]);
+  });
+
   it('writes one access line per request and never logs tool arguments', async () => {
     await rawRequest(`${service.url}/mcp`, {
       method: 'POST',

@@ -4,6 +4,12 @@ import type { Logger } from 'pino';
 import { createBearerAuth } from '../auth/bearer.js';
 import type { AuthOptions } from '../auth/types.js';
 import { checkOpsPort, ConfigError, type BaseConfig } from '../config.js';
+import type { EventBus } from '../events/bus.js';
+import type { Database } from '../database/types.js';
+import { registerBusMetrics } from '../events/service-bus.js';
+import { toolCallGateFor, type RateLimitConfig } from '../limits/service.js';
+import { startServiceTracing, type ServiceTracingOptions, type TracingConfig } from '../tracing/service.js';
+import { traceHttpRequest } from '../tracing/spans.js';
 import { createLogger } from '../logger.js';
 import { ServiceMetrics } from '../metrics.js';
 import { buildServerFactory, type Capabilities, type ServerInfo } from '../server-factory.js';
@@ -31,7 +37,9 @@ export type HttpServiceConfig = Pick<
   | 'READINESS_TIMEOUT_MS'
   | 'METRICS_ENABLED'
 > &
-  Partial<Pick<BaseConfig, 'OPS_PORT'>>;
+  Partial<Pick<BaseConfig, 'OPS_PORT' | 'REQUEST_STATE_KEYS' | 'NODE_ENV'>> &
+  TracingConfig &
+  RateLimitConfig;
 
 export interface HttpServiceTimeouts {
   /** Above common load-balancer idle timeouts (60 s), so the LB closes idle connections first. */
@@ -61,6 +69,15 @@ export interface HttpServiceOptions {
    * verified token as `ctx.authInfo`. Build it from env with `authOptionsFromConfig`.
    */
   auth?: AuthOptions;
+  /**
+   * Where handlers' `ctx.publish` events go and what `subscriptions/listen` streams hear. Default: this
+   * process only; give every replica a shared bus (e.g. PostgreSQL LISTEN/NOTIFY) to reach all clients.
+   */
+  events?: EventBus;
+  /** The service's database: with PostgreSQL, RATE_LIMITS buckets are shared by every replica through it. */
+  database?: Database;
+  /** Tracing in code (tests, another backend); from env it is OTEL_EXPORTER_OTLP_ENDPOINT. */
+  tracing?: ServiceTracingOptions;
 }
 
 export interface RunningService {
@@ -89,12 +106,22 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const allowlists = resolveAllowlists(config);
   const logger = options.logger ?? createLogger({ name: info.name, level: config.LOG_LEVEL });
   const metrics = config.METRICS_ENABLED ? new ServiceMetrics() : undefined;
-  const built = buildServerFactory(info, options.capabilities, { logger, ...(metrics && { metrics }) });
+  const tracing = await startServiceTracing(config, info, logger, options.tracing);
+  const gate = toolCallGateFor(config, options.database, logger);
+  registerBusMetrics(options.events, metrics?.registry);
+  const built = buildServerFactory(info, options.capabilities, {
+    logger,
+    requestStateConfig: config,
+    ...(config.RATE_LIMIT_TENANT_CLAIM !== undefined && { tenantClaim: config.RATE_LIMIT_TENANT_CLAIM }),
+    ...(metrics && { metrics }),
+    ...(options.events && { events: options.events }),
+  });
   const auth = options.auth === undefined ? undefined : createBearerAuth(options.auth);
   let boundPort = config.PORT;
   const mcp = createMcpEndpoint({
     factory: built.factory,
     streamingTools: built.streamingTools,
+    events: built.events,
     guard: createHeaderGuard({
       allowedHosts: allowlists.hosts,
       // The defaults follow the bound port, known only after listen (PORT may be 0).
@@ -103,6 +130,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     maxRequestBodyBytes: config.MAX_REQUEST_BODY_BYTES,
     ...(options.jsonResponses !== undefined && { jsonResponses: options.jsonResponses }),
     ...(auth !== undefined && { auth }),
+    ...(gate !== undefined && { gate }),
     onerror: (error) => logger.debug({ err: error }, 'mcp request rejected or failed'),
   });
   const routes = createRoutes({
@@ -117,7 +145,15 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
 
   const timeouts = options.timeouts ?? {};
   function createListener(listener: Listener): Server {
-    const created = createServer((req, res) => void routes.handle(listener, req, res));
+    // The span covers the whole exchange, so the access log line carries its trace id too.
+    const created = createServer(
+      (req, res) =>
+        void traceHttpRequest(
+          req,
+          () => res.statusCode,
+          () => routes.handle(listener, req, res),
+        ),
+    );
     created.keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? 65_000;
     created.headersTimeout = timeouts.headersTimeoutMs ?? created.keepAliveTimeout + 1_000;
     created.requestTimeout = timeouts.requestTimeoutMs ?? 120_000;
@@ -173,6 +209,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     if (ops !== undefined) await drainServer(ops.server, Math.min(OPS_DRAIN_MS, config.SHUTDOWN_TIMEOUT_MS));
     await mcp.close();
     await runShutdownHooks(hooks, logger);
+    await tracing?.shutdown();
     signals?.detach();
     logger.info('shutdown complete');
   }

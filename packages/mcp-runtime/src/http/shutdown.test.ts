@@ -130,7 +130,10 @@ describe('graceful shutdown', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toContain('hook ran');
-    const messages = stdout.trim().split('\n').map((line) => JSON.parse(line).msg);
+    const messages = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).msg);
     expect(messages).toContain('signal received');
     expect(messages.at(-1)).toBe('shutdown complete');
   });
