@@ -35,7 +35,39 @@ const seed = fromEnvironment('SLIPWAY_FUZZ_SEED', FUZZ_SEED);
 const numRuns = fromEnvironment('SLIPWAY_FUZZ_RUNS', FUZZ_RUNS);
 
 // Values YAML (1.1 or 1.2) reads as something other than a string, or that break a plain scalar.
-const yamlAmbiguous = ['null', 'Null', '~', 'true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n', '1e5', '0x1f', '0o17', '123', '.inf', 'a: b', '#x', '- x', '*x', '&x', '!x', '"x"', "'x'", '{x}', '[x]', '@x', '%x', '`x`', 'x #y', ''];
+const yamlAmbiguous = [
+  'null',
+  'Null',
+  '~',
+  'true',
+  'false',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'y',
+  'n',
+  '1e5',
+  '0x1f',
+  '0o17',
+  '123',
+  '.inf',
+  'a: b',
+  '#x',
+  '- x',
+  '*x',
+  '&x',
+  '!x',
+  '"x"',
+  "'x'",
+  '{x}',
+  '[x]',
+  '@x',
+  '%x',
+  '`x`',
+  'x #y',
+  '',
+];
 
 /** An option left out, a usual value, or (less often) an odd one: YAML-ambiguous, out of range, of the wrong kind. */
 function option(usual: readonly unknown[], odd: readonly unknown[] = [], oddWeight = 4): fc.Arbitrary<unknown> {
@@ -77,7 +109,16 @@ const serviceOptions = options({
   preset: option(['minimal', 'retail'], ['full'], 1),
   port: option(ports, oddPorts, 1),
   deploy: option(
-    ['none', 'docker', 'compose', 'docker,compose', 'k8s,azure', 'github-actions,azure-pipelines', 'docker,compose,k8s,azure,github-actions,azure-pipelines', ['azure-pipelines', 'compose']],
+    [
+      'none',
+      'docker',
+      'compose',
+      'docker,compose',
+      'k8s,azure',
+      'github-actions,azure-pipelines',
+      'docker,compose,k8s,azure,github-actions,azure-pipelines',
+      ['azure-pipelines', 'compose'],
+    ],
     ['docker,bogus', '', 'null'],
     1,
   ),
@@ -95,7 +136,10 @@ const stepOptions: Readonly<Record<string, fc.Arbitrary<Record<string, unknown>>
   compose: options({ redis: option(booleans, oddBooleans), monitoring: option(booleans, oddBooleans) }),
   k8s: options({
     namespace: textOption(namespaces, oddNamespaces),
-    image: textOption(['registry.example.com/orders', 'ghcr.io/acme/orders', 'localhost:5000/orders', 'orders', '1234', 'true', 'null', '1e5'], ['x:tag', 'Registry/x', 'a/b@sha256:00']),
+    image: textOption(
+      ['registry.example.com/orders', 'ghcr.io/acme/orders', 'localhost:5000/orders', 'orders', '1234', 'true', 'null', '1e5'],
+      ['x:tag', 'Registry/x', 'a/b@sha256:00'],
+    ),
     ingressNamespace: textOption(namespaces, oddNamespaces),
     monitoringNamespace: textOption(namespaces, oddNamespaces),
     progressiveDelivery: option(['none', 'canary', 'blue-green'], ['yes', 'null']),
@@ -125,18 +169,14 @@ const stepOptions: Readonly<Record<string, fc.Arbitrary<Record<string, unknown>>
   }),
 };
 
-const step: fc.Arbitrary<Step> = fc.oneof(
-  ...Object.entries(stepOptions).map(([generator, options]) => options.map((o): Step => ({ generator, options: o }))),
-);
+const step: fc.Arbitrary<Step> = fc.oneof(...Object.entries(stepOptions).map(([generator, options]) => options.map((o): Step => ({ generator, options: o }))));
 
 /** About one step in twenty names a project that does not exist. */
 const combination = fc.record({
   service: serviceOptions,
   // Sometimes a second service in the workspace first, often on the same port: one is refused, naming --port.
   neighbour: fc.option(options({ port: option(ports), deploy: option(['none', 'docker,compose', 'k8s,github-actions']) }), { nil: undefined }),
-  steps: fc
-    .array(fc.tuple(step, fc.nat(19)), { maxLength: 7 })
-    .map((list) => list.map(([s, dice]) => (dice === 0 ? { ...s, project: 'nope' } : s))),
+  steps: fc.array(fc.tuple(step, fc.nat(19)), { maxLength: 7 }).map((list) => list.map(([s, dice]) => (dice === 0 ? { ...s, project: 'nope' } : s))),
 });
 
 type Combination = { service: Record<string, unknown>; neighbour?: Record<string, unknown>; steps: Array<Step & { project?: string }> };
@@ -156,10 +196,12 @@ async function run(tree: Tree, generator: string, options: Record<string, unknow
   const where = `${generator} ${JSON.stringify(options)}`;
   const before = treeFiles(tree);
   try {
-    await (await generatorsByKey[`@slipway/nx:${generator}`]!())(tree, options);
+    await (
+      await generatorsByKey[`@slipway/nx:${generator}`]!()
+    )(tree, options);
     return { run: where, refused: false, changed: changedFiles(before, treeFiles(tree)) };
   } catch (error) {
-    if (!(error instanceof OptionsError)) throw new Error(`${where} failed with ${String((error as Error)?.stack ?? error)}`);
+    if (!(error instanceof OptionsError)) throw new Error(`${where} failed with ${String((error as Error)?.stack ?? error)}`, { cause: error });
     // The error names each option it refuses, and the refusal happens before any write.
     const [first, ...problems] = error.message.split('\n');
     expect(first, where).toMatch(/^Invalid options for @slipway\/nx:[a-z0-9-]+; nothing was written\.$/);
@@ -189,7 +231,10 @@ function validateOnce(layer: string, files: ReadonlyMap<string, string>): Promis
   const key = hash.digest('hex');
   if (!validated.has(key)) {
     const validators = (validatorsByLayer[layer] ?? []).filter((validator) => !skippedValidators.has(validator.name));
-    validated.set(key, Promise.all(validators.map((validator) => validator.validate(files))).then((lists) => lists.flat()));
+    validated.set(
+      key,
+      Promise.all(validators.map((validator) => validator.validate(files))).then((lists) => lists.flat()),
+    );
   }
   return validated.get(key)!;
 }

@@ -13,7 +13,7 @@ import githubActionsGenerator from './github-actions/generator.js';
 /** The options `nx g @slipway/nx:<generator>` passes: what was typed, plus schema.json's defaults (Nx's own setDefaults). */
 function asNxPasses(generator: string, typed: Record<string, unknown>): Record<string, unknown> {
   const schema = JSON.parse(readFileSync(join(import.meta.dirname, generator, 'schema.json'), 'utf8')) as Schema;
-  return setDefaults({ ...typed }, schema) as Record<string, unknown>;
+  return setDefaults({ ...typed }, schema);
 }
 
 const LAYER = 'tools/slipway';
@@ -69,7 +69,9 @@ describe('team defaults reach every generator run directly', () => {
 
   it('a bad team default is refused like a bad option, naming the generator and the option', async () => {
     declareTeamDefaults(tree, { docker: { nodeVersion: '19' } });
-    await expect(dockerGenerator(tree, { project: 'orders' })).rejects.toThrow(/Invalid options for @slipway\/nx:docker; nothing was written\.\n {2}--nodeVersion: must be one of/);
+    await expect(dockerGenerator(tree, { project: 'orders' })).rejects.toThrow(
+      /Invalid options for @slipway\/nx:docker; nothing was written\.\n {2}--nodeVersion: must be one of/,
+    );
     expect(tree.exists('services/orders/Dockerfile')).toBe(false);
   });
 });

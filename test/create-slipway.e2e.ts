@@ -33,14 +33,17 @@ describe('create-slipway acme --yes --service orders, end to end', () => {
     mkdirSync(projects, { recursive: true });
     writeFileSync(join(projects, '.npmrc'), `${registry.scopeLine}\n`);
     tarball = join(packs, cliPack[0]!.filename);
-    const result = await run(
-      'npx',
-      ['--yes', `--package=${tarball}`, 'create-slipway', 'acme', '--yes', '--service', 'orders', '--registry', registry.url],
-      {
-        cwd: projects,
-        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+    const result = await run('npx', ['--yes', `--package=${tarball}`, 'create-slipway', 'acme', '--yes', '--service', 'orders', '--registry', registry.url], {
+      cwd: projects,
+      env: {
+        ...process.env,
+        NX_DAEMON: 'false',
+        NX_NO_CLOUD: 'true',
+        npm_config_update_notifier: 'false',
+        npm_config_fund: 'false',
+        npm_config_audit: 'false',
       },
-    );
+    });
     output = result.stdout;
   });
 
@@ -72,7 +75,11 @@ describe('create-slipway acme --yes --service orders, end to end', () => {
   });
 
   it('lists and builds the service through Nx', () => {
-    expect(nx(workspace, ['show', 'projects']).split('\n').map((l) => l.trim())).toContain('orders');
+    expect(
+      nx(workspace, ['show', 'projects'])
+        .split('\n')
+        .map((l) => l.trim()),
+    ).toContain('orders');
     nx(workspace, ['build', 'orders']);
     expect(existsSync(join(workspace, 'services/orders/dist/main.js'))).toBe(true);
   });

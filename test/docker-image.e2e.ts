@@ -41,14 +41,21 @@ describe('nx g @slipway/nx:docker orders: the image builds, runs and answers', (
     const result = await podmanRun([
       'build',
       ...(cache ? [] : ['--no-cache']),
-      '--network', 'host',
-      '--format', 'docker',
+      '--network',
+      'host',
+      '--format',
+      'docker',
       '--pull=never',
-      '--build-context', buildContextOverride(base, standIn.tag),
-      '--secret', `id=npmrc,src=${join(workspace, '.npmrc')}`,
-      '--build-arg', 'REVISION=e2e',
-      '-f', 'services/orders/Dockerfile',
-      '-t', IMAGE,
+      '--build-context',
+      buildContextOverride(base, standIn.tag),
+      '--secret',
+      `id=npmrc,src=${join(workspace, '.npmrc')}`,
+      '--build-arg',
+      'REVISION=e2e',
+      '-f',
+      'services/orders/Dockerfile',
+      '-t',
+      IMAGE,
       workspace,
     ]);
     const output = result.stdout + result.stderr;
@@ -98,7 +105,8 @@ describe('nx g @slipway/nx:docker orders: the image builds, runs and answers', (
 
     const size = async (image: string) => Number((await podmanRun(['image', 'inspect', '--format', '{{.Size}}', image])).stdout.trim());
     const [imageBytes, baseBytes] = await Promise.all([size(IMAGE), size(standIn.tag)]);
-    timings['image size'] = `${Math.round(imageBytes / 1e6)} MB (${Math.round((imageBytes - baseBytes) / 1e6)} MB over the ${Math.round(baseBytes / 1e6)} MB stand-in base)`;
+    timings['image size'] =
+      `${Math.round(imageBytes / 1e6)} MB (${Math.round((imageBytes - baseBytes) / 1e6)} MB over the ${Math.round(baseBytes / 1e6)} MB stand-in base)`;
     expect(imageBytes - baseBytes).toBeLessThan(150e6);
   });
 
@@ -115,11 +123,20 @@ describe('nx g @slipway/nx:docker orders: the image builds, runs and answers', (
       // The one-shot migration step deployments run before the service (node dist/migrate.js).
       "  migrate: fs.existsSync('/app/services/orders/dist/migrate.js'),",
       "  node: process.versions.node.split('.')[0],",
-      "}));",
+      '}));',
     ].join('\n');
     const result = await podmanRun(['run', '--rm', '--user', '0', '--entrypoint', 'node', IMAGE, '-e', probe]);
     // The stand-in runs the line's own Node, so the service is built and run on the default line.
-    expect(JSON.parse(result.stdout)).toEqual({ runtime: true, pglite: true, typescript: false, vitest: false, npmrc: false, source: false, migrate: true, node: defaultNodeLine });
+    expect(JSON.parse(result.stdout)).toEqual({
+      runtime: true,
+      pglite: true,
+      typescript: false,
+      vitest: false,
+      npmrc: false,
+      source: false,
+      migrate: true,
+      node: defaultNodeLine,
+    });
 
     const inspect = JSON.parse((await podmanRun(['image', 'inspect', IMAGE])).stdout)[0] as {
       Config: { User: string; ExposedPorts: Record<string, unknown>; Labels: Record<string, string>; Entrypoint: string[] };
@@ -128,7 +145,11 @@ describe('nx g @slipway/nx:docker orders: the image builds, runs and answers', (
     expect(inspect.Config.User).toBe('1000:1000');
     expect(Object.keys(inspect.Config.ExposedPorts)).toEqual(['3000/tcp']);
     expect(inspect.Config.Entrypoint).toEqual(['/usr/bin/tini', '--']);
-    expect(inspect.Config.Labels).toMatchObject({ 'org.opencontainers.image.title': 'orders', 'org.opencontainers.image.revision': 'e2e', 'org.opencontainers.image.base.digest': base.digest });
+    expect(inspect.Config.Labels).toMatchObject({
+      'org.opencontainers.image.title': 'orders',
+      'org.opencontainers.image.revision': 'e2e',
+      'org.opencontainers.image.base.digest': base.digest,
+    });
     // Kept because the build used --format docker: the OCI format has no HEALTHCHECK.
     expect(inspect.Healthcheck?.Test.join(' ')).toContain("'/healthz'");
     expect(inspect.Healthcheck?.Interval).toBe(30e9);

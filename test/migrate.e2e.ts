@@ -68,7 +68,11 @@ describe('nx migrate @slipway/nx to the next release, then update', () => {
     write(ws, 'services/orders/compose.legacy.yaml', LEGACY_COMPOSE);
     write(ws, '.github/workflows/nightly.yml', LEGACY_WORKFLOW);
     write(ws, 'apps/legacy-mcp/project.json', JSON.stringify({ name: 'legacy-mcp', root: 'apps/legacy-mcp' }));
-    write(ws, 'apps/legacy-mcp/package.json', JSON.stringify({ name: 'legacy-mcp', private: true, type: 'module', dependencies: { '@modelcontextprotocol/sdk': '1.17.0', zod: '3.25.76' } }));
+    write(
+      ws,
+      'apps/legacy-mcp/package.json',
+      JSON.stringify({ name: 'legacy-mcp', private: true, type: 'module', dependencies: { '@modelcontextprotocol/sdk': '1.17.0', zod: '3.25.76' } }),
+    );
     write(ws, 'apps/legacy-mcp/src/server.ts', V1_SERVER);
     execFileSync('git', ['add', '-A'], { cwd: ws });
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'edits'], { cwd: ws });

@@ -71,7 +71,10 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
     // The installed @slipway/validate (pinned by init), as a user runs it: the inferred target in CI mode…
     nx(workspace, ['run', 'orders:validate', '-c', 'ci']);
     // …and its CLI's JSON report: all seven generations checked, no problem, no check skipped.
-    const validate = await run(join(workspace, 'node_modules/.bin/slipway-validate'), ['.', 'orders', '--json', '--require-tools'], { cwd: workspace, allowFailure: true });
+    const validate = await run(join(workspace, 'node_modules/.bin/slipway-validate'), ['.', 'orders', '--json', '--require-tools'], {
+      cwd: workspace,
+      allowFailure: true,
+    });
     expect(validate.code, validate.stdout + validate.stderr).toBe(0);
     const report = JSON.parse(validate.stdout) as { ok: boolean; checked: unknown[]; problems: unknown[]; skipped: unknown[] };
     expect(report).toMatchObject({ ok: true, problems: [], skipped: [] });
@@ -94,7 +97,12 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
     // `in`: where the problem is reported (kubectl reports on the kustomization that renders the file).
     const edits: Array<{ file: string; in?: string; edit: (text: string) => string; rule: RegExp; message: RegExp }> = [
       { file: 'services/orders/Dockerfile', edit: (t) => t.replace(/^USER .*$/m, 'USER root'), rule: /dockerfile/i, message: /root/i },
-      { file: workflow!, edit: (t) => t.replace(/uses: actions\/checkout@[0-9a-f]{40}[^\n]*/, 'uses: actions/checkout@main'), rule: /workflow/i, message: /checkout@main|SHA/i },
+      {
+        file: workflow!,
+        edit: (t) => t.replace(/uses: actions\/checkout@[0-9a-f]{40}[^\n]*/, 'uses: actions/checkout@main'),
+        rule: /workflow/i,
+        message: /checkout@main|SHA/i,
+      },
       {
         file: 'services/orders/deploy/k8s/base/workload.yaml',
         in: 'services/orders/deploy/k8s/',
@@ -102,7 +110,12 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
         rule: /kubectl|kubernetes/i,
         message: /SecurityContext/,
       },
-      { file: 'services/orders/infra/modules/registry.bicep', edit: (t) => t.replace('adminUserEnabled: false', 'adminUserEnabld: false'), rule: /bicep/i, message: /adminUserEnabld/ },
+      {
+        file: 'services/orders/infra/modules/registry.bicep',
+        edit: (t) => t.replace('adminUserEnabled: false', 'adminUserEnabld: false'),
+        rule: /bicep/i,
+        message: /adminUserEnabld/,
+      },
     ];
     for (const { file, in: reportedIn = file, edit, rule, message } of edits) {
       const path = join(workspace, file);
@@ -127,7 +140,11 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
     mkdirSync(bin, { recursive: true });
     for (const tool of ['yamllint', 'kubectl', 'docker-compose', 'git']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
     symlinkSync(process.execPath, join(bin, 'node'));
-    const skipped = await run(join(workspace, 'node_modules/.bin/slipway-validate'), ['.', 'orders'], { cwd: workspace, env: { ...process.env, PATH: bin }, allowFailure: true });
+    const skipped = await run(join(workspace, 'node_modules/.bin/slipway-validate'), ['.', 'orders'], {
+      cwd: workspace,
+      env: { ...process.env, PATH: bin },
+      allowFailure: true,
+    });
     expect(skipped.code, skipped.stdout + skipped.stderr).toBe(0);
     expect(skipped.stdout + skipped.stderr).toMatch(/shellcheck did not run: shellcheck is not on PATH \(orders\); install: apt-get install shellcheck/);
   });
@@ -273,7 +290,11 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
       expect(pending.stderr.trim()).toMatch(/^DATABASE_URL's login orders_app does not exist: run `npm run migrate` [^\n]*$/);
 
       await run('npm', ['run', 'migrate'], { cwd: service, env: { ...process.env, DATABASE_MIGRATION_URL: postgres!.url, DATABASE_URL: appUrl } });
-      const login = await run('psql', [postgres!.url, '-Atc', "SELECT rolsuper, rolcreaterole, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'orders_app'"]);
+      const login = await run('psql', [
+        postgres!.url,
+        '-Atc',
+        "SELECT rolsuper, rolcreaterole, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'orders_app'",
+      ]);
       expect(login.stdout.trim()).toBe('f|f|f|t');
 
       const port = await freePort();

@@ -121,7 +121,9 @@ describe('execute_sales_query bounds, end to end', () => {
         expect(text).toMatch(/too expensive to run: the planner estimates a cost of \d+, above the limit of \d+\. Narrow it/);
         expect(ms).toBeLessThan(TIMEOUT_MS);
         expectHealthzAnswered(latencies, HUGE_SERIES);
-        measurements.push(`${label}: generate_series(1, 1e11) refused in ${Math.round(ms)} ms; /healthz max ${percentile(latencies, 100)} ms, p99 ${percentile(latencies, 99)} ms (${latencies.length} calls)`);
+        measurements.push(
+          `${label}: generate_series(1, 1e11) refused in ${Math.round(ms)} ms; /healthz max ${percentile(latencies, 100)} ms, p99 ${percentile(latencies, 99)} ms (${latencies.length} calls)`,
+        );
       });
 
       it('stops a result over the byte cap with a clear error, for 100 MB and 270 MB values', async () => {
@@ -134,7 +136,9 @@ describe('execute_sales_query bounds, end to end', () => {
           expect(text, sql).toMatch(new RegExp(`The result is larger than ${MAX_BYTES} bytes; select fewer columns or rows|ran longer than ${TIMEOUT_MS} ms`));
           expect(ms, sql).toBeLessThan(TIMEOUT_MS * 5);
           expectHealthzAnswered(latencies, sql);
-          measurements.push(`${label}: ${sql} answered (${/larger than/.test(text) ? 'size' : 'timeout'} error) in ${Math.round(ms)} ms; /healthz max ${percentile(latencies, 100)} ms, p99 ${percentile(latencies, 99)} ms (${latencies.length} calls)`);
+          measurements.push(
+            `${label}: ${sql} answered (${/larger than/.test(text) ? 'size' : 'timeout'} error) in ${Math.round(ms)} ms; /healthz max ${percentile(latencies, 100)} ms, p99 ${percentile(latencies, 99)} ms (${latencies.length} calls)`,
+          );
         }
         // The service is still whole: an analytics query over the seed data answers at once.
         const { result, text } = await callSql(
@@ -159,14 +163,11 @@ describe('execute_sales_query bounds, end to end', () => {
 
   boundsChecks('on embedded PGlite', () => startSales({ PGLITE_DATA_DIR: join(work, 'pglite') }));
 
-  boundsChecks(
-    'on PostgreSQL',
-    async () => {
-      postgres = await startPostgres();
-      // As in production: the serving login, and the owner only to migrate (it creates the logins).
-      return startSales({ DATABASE_URL: loginUrl('sales_app'), DATABASE_MIGRATION_URL: postgres.url });
-    },
-  );
+  boundsChecks('on PostgreSQL', async () => {
+    postgres = await startPostgres();
+    // As in production: the serving login, and the owner only to migrate (it creates the logins).
+    return startSales({ DATABASE_URL: loginUrl('sales_app'), DATABASE_MIGRATION_URL: postgres.url });
+  });
 
   /**
    * With the cost ceiling at its highest the query runs, and the timeout is what stops it: statement_timeout
@@ -187,7 +188,9 @@ describe('execute_sales_query bounds, end to end', () => {
       const after = await callSql(client, 'SELECT count(*) AS n FROM orders');
       expect(after.result.isError, after.text).toBeFalsy();
       expect(Number((after.result.structuredContent as { rows: Array<{ n: unknown }> }).rows[0]!.n)).toBeGreaterThan(0);
-      measurements.push(`${label}, no cost ceiling: generate_series(1, 1e11) stopped in ${Math.round(ms)} ms; /healthz p95 ${percentile(latencies, 95)} ms, max ${percentile(latencies, 100)} ms`);
+      measurements.push(
+        `${label}, no cost ceiling: generate_series(1, 1e11) stopped in ${Math.round(ms)} ms; /healthz p95 ${percentile(latencies, 95)} ms, max ${percentile(latencies, 100)} ms`,
+      );
     } finally {
       await client.close();
       expect(await proc.stop('SIGTERM')).toBe(0);

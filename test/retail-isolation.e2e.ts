@@ -174,7 +174,8 @@ describe('retail isolation on Debian PostgreSQL, with the SQL guard bypassed', (
         "COPY (SELECT 1) TO PROGRAM 'id'",
         "COPY retail.orders TO '/tmp/orders.csv'",
       ];
-      for (const sql of refused) expect(await attempt(tx, sql), sql).toMatchObject({ ok: false, error: expect.stringMatching(/permission denied|must be superuser|privileges of/) });
+      for (const sql of refused)
+        expect(await attempt(tx, sql), sql).toMatchObject({ ok: false, error: expect.stringMatching(/permission denied|must be superuser|privileges of/) });
       // No setting the analyst can read holds the key, a password or a token other than its own.
       // What it may call tells it its own scope, and nothing more.
       expect((await tx.query('SELECT retail.scope_store_id() AS s')).rows).toEqual([{ s: 1 }]);
@@ -204,7 +205,11 @@ describe('retail isolation on Debian PostgreSQL, with the SQL guard bypassed', (
       for (const sql of refused) expect(await attempt(tx, sql), sql).toMatchObject({ ok: false });
     });
     // Outside any transaction (a raw COMMIT first), the login's own grants still refuse writes.
-    const raw = async (sql: string) => analyst!.exec(sql).then(() => 'ok', (error: Error) => error.message);
+    const raw = async (sql: string) =>
+      analyst!.exec(sql).then(
+        () => 'ok',
+        (error: Error) => error.message,
+      );
     expect(await raw("UPDATE retail.orders SET status = 'cancelled'")).toMatch(/permission denied/);
     expect(await raw('DELETE FROM retail.orders')).toMatch(/permission denied/);
     expect(await raw('CREATE TABLE public.stolen (x int)')).toMatch(/permission denied/);
@@ -264,7 +269,10 @@ describe('retail isolation on PGlite: what holds, and the known gap', () => {
         expect(await visibleStores(tx), token).toEqual([]);
       }
       await tx.query("SELECT set_config('app.scope', $1, true)", [own]);
-      expect(await attempt(tx, 'SELECT retail.mint_scope(2, false, pg_backend_pid())')).toMatchObject({ ok: false, error: expect.stringMatching(/permission denied/) });
+      expect(await attempt(tx, 'SELECT retail.mint_scope(2, false, pg_backend_pid())')).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/permission denied/),
+      });
       expect(await attempt(tx, 'SELECT * FROM retail_private.scope_keys')).toMatchObject({ ok: false, error: expect.stringMatching(/permission denied/) });
       expect(await attempt(tx, 'DELETE FROM retail.orders')).toMatchObject({ ok: false });
       expect(await visibleStores(tx)).toEqual([1]);
@@ -277,7 +285,9 @@ describe('retail isolation on PGlite: what holds, and the known gap', () => {
     await asAnalyst(STORE_1, async (tx) => {
       expect((await tx.query('SELECT current_user AS u')).rows[0]).toEqual({ u: 'retail_analyst' });
       await tx.exec('RESET ROLE');
-      const { rows } = await tx.query<{ who: string; super: boolean }>('SELECT session_user AS who, rolsuper AS super FROM pg_roles WHERE rolname = session_user');
+      const { rows } = await tx.query<{ who: string; super: boolean }>(
+        'SELECT session_user AS who, rolsuper AS super FROM pg_roles WHERE rolname = session_user',
+      );
       expect(rows[0]).toEqual({ who: 'postgres', super: true });
       expect(await visibleStores(tx)).toEqual(ALL_STORES);
     });

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nx, setUpSlipwayWorkspace, type SlipwayWorkspace } from '../tools/local-packages.js';
@@ -58,7 +59,7 @@ describe('nx g @slipway/nx:new-mcp-service sales --preset=retail, end to end', (
     for (const file of ['dist/main.js', 'dist/db/migrations/0004_retail_scope_tokens.sql', 'dist/retail/sql-guard.js', 'dist/retail/analyst.js']) {
       expect(existsSync(join(service, file)), file).toBe(true);
     }
-    const output = nx(workspace, ['run', 'sales:test']).replace(/\u001b\[[0-9;]*m/g, '');
+    const output = stripVTControlCharacters(nx(workspace, ['run', 'sales:test']));
     expect(output).toMatch(/Tests\s+\d+ passed/);
   });
 
@@ -147,7 +148,10 @@ describe('nx g @slipway/nx:new-mcp-service sales --preset=retail, end to end', (
       });
 
       it('shows each store only its own rows, and head office all of them', async () => {
-        for (const [client, storeId] of [[store1, 1], [store3, 3]] as const) {
+        for (const [client, storeId] of [
+          [store1, 1],
+          [store3, 3],
+        ] as const) {
           for (const table of ['orders', 'order_items', 'customers', 'inventory', 'stores']) {
             const { rows, scope } = await sql(client, `SELECT DISTINCT store_id FROM ${table} ORDER BY 1`);
             expect(rows, `${table} for store ${storeId}`).toEqual([{ store_id: storeId }]);
@@ -209,7 +213,9 @@ describe('nx g @slipway/nx:new-mcp-service sales --preset=retail, end to end', (
         const search = async (client: Client, query: string) => {
           const result = await client.callTool({ name: 'semantic_search_products', arguments: { query, limit: 5 } });
           expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-          return (result.structuredContent as { products: Array<{ productId: number; name: string; productType: string; stockLevel: number; similarity: number }> }).products;
+          return (
+            result.structuredContent as { products: Array<{ productId: number; name: string; productType: string; stockLevel: number; similarity: number }> }
+          ).products;
         };
         const espresso = await search(store1, 'espresso machine');
         expect(espresso).toHaveLength(5);
@@ -221,7 +227,10 @@ describe('nx g @slipway/nx:new-mcp-service sales --preset=retail, end to end', (
         // Stock is row-level secured too: head office sees the sum over every store.
         const [first] = espresso;
         const everywhere = (await search(headOffice, 'espresso machine')).find((p) => p.productId === first!.productId);
-        const { rows } = await sql(headOffice, `SELECT sum(stock_level) AS n, sum(stock_level) FILTER (WHERE store_id = 1) AS own FROM inventory WHERE product_id = ${first!.productId}`);
+        const { rows } = await sql(
+          headOffice,
+          `SELECT sum(stock_level) AS n, sum(stock_level) FILTER (WHERE store_id = 1) AS own FROM inventory WHERE product_id = ${first!.productId}`,
+        );
         expect(everywhere?.stockLevel).toBe(Number(rows[0]?.['n']));
         expect(first!.stockLevel).toBe(Number(rows[0]?.['own']));
       });
@@ -258,7 +267,10 @@ describe('nx g @slipway/nx:new-mcp-service sales --preset=retail, end to end', (
         const sequential: number[] = [];
         for (let i = 0; i < 30; i++) {
           const t = performance.now();
-          await sql(store1, 'SELECT p.name, sum(i.line_total) AS revenue FROM order_items i JOIN products p USING (product_id) GROUP BY p.name ORDER BY revenue DESC LIMIT 10');
+          await sql(
+            store1,
+            'SELECT p.name, sum(i.line_total) AS revenue FROM order_items i JOIN products p USING (product_id) GROUP BY p.name ORDER BY revenue DESC LIMIT 10',
+          );
           sequential.push(performance.now() - t);
         }
         measurements.push(
@@ -314,7 +326,10 @@ describe('nx g @slipway/nx:new-mcp-service sales --preset=retail, end to end', (
         "BEGIN READ ONLY; SELECT set_config('app.scope', retail.mint_scope(2, false, pg_backend_pid()), true); SELECT count(DISTINCT store_id) || ':' || min(store_id) FROM retail.orders; COMMIT;",
       );
       expect(last(scoped)).toBe('1:2');
-      const servingWrite = await psql(serving, "BEGIN; SELECT set_config('app.scope', retail.mint_scope(NULL, true, pg_backend_pid()), true); DELETE FROM retail.orders; COMMIT;");
+      const servingWrite = await psql(
+        serving,
+        "BEGIN; SELECT set_config('app.scope', retail.mint_scope(NULL, true, pg_backend_pid()), true); DELETE FROM retail.orders; COMMIT;",
+      );
       expect(servingWrite.stderr).toMatch(/permission denied for table orders/);
       // The analyst login: the settings the policies once trusted show nothing; it may not mint, switch role or write.
       const oldSettings = await psql(
@@ -326,14 +341,23 @@ describe('nx g @slipway/nx:new-mcp-service sales --preset=retail, end to end', (
       expect((await psql(analyst, 'RESET ROLE; SET ROLE sales_app')).stderr).toMatch(/permission denied to set role/);
       expect((await psql(analyst, 'DELETE FROM retail.orders')).stderr).toMatch(/permission denied for table orders/);
       const migrations = await psql(postgres!.url, "SELECT string_agg(name, ',' ORDER BY name) FROM slipway_migrations");
-      expect(migrations.stdout.trim()).toBe(readdirSync(join(service, 'src/db/migrations')).filter((f) => f.endsWith('.sql')).sort().join(','));
+      expect(migrations.stdout.trim()).toBe(
+        readdirSync(join(service, 'src/db/migrations'))
+          .filter((f) => f.endsWith('.sql'))
+          .sort()
+          .join(','),
+      );
       const vectorTable = await psql(postgres!.url, "SELECT to_regclass('retail.product_description_embeddings') IS NULL");
       expect(vectorTable.stdout.trim()).toBe('t');
     });
 
     it('stops a runaway query at the statement timeout', async () => {
       // Migrated already: the serving login alone (no DATABASE_MIGRATION_URL), as in production.
-      const proc = await startSales('PostgreSQL, restarted on seeded data', { DATABASE_URL: loginUrl('sales_app'), RETAIL_STATEMENT_TIMEOUT_MS: '1000', RETAIL_MAX_QUERY_COST: String(Number.MAX_SAFE_INTEGER) });
+      const proc = await startSales('PostgreSQL, restarted on seeded data', {
+        DATABASE_URL: loginUrl('sales_app'),
+        RETAIL_STATEMENT_TIMEOUT_MS: '1000',
+        RETAIL_MAX_QUERY_COST: String(Number.MAX_SAFE_INTEGER),
+      });
       const client = await connect(proc.url, await issuer.sign({ roles: [HEAD_OFFICE_ROLE] }));
       try {
         const started = performance.now();

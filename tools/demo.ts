@@ -38,7 +38,13 @@ server.on('exit', (code) => process.exit(code ?? 1));
 
 const url = `http://127.0.0.1:${port}`;
 for (let i = 0; i < 300; i += 1) {
-  if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
+  if (
+    await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    )
+  )
+    break;
   await new Promise((r) => setTimeout(r, 100));
 }
 

@@ -10,7 +10,10 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '2000' }, seed: { type: 'string' } } });
 const runs = Number(values.runs);
 const seed = values.seed === undefined ? randomInt(2 ** 31) : Number(values.seed);
-for (const [name, value] of [['--runs', runs], ['--seed', seed]] as const) {
+for (const [name, value] of [
+  ['--runs', runs],
+  ['--seed', seed],
+] as const) {
   if (!Number.isSafeInteger(value) || value < 0) {
     console.error(`${name}: must be a whole number, e.g. ${name}=${name === '--runs' ? 2000 : 42}`);
     process.exit(2);

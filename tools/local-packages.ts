@@ -82,10 +82,7 @@ function repoDevVersion(name: string): string {
  */
 export function createWorkspace(dir: string, registryScopeLine: string, slipwayVersion: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'package.json'),
-    `${JSON.stringify({ name: 'slipway-sample', private: true, workspaces: [] }, null, 2)}\n`,
-  );
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'slipway-sample', private: true, workspaces: [] }, null, 2)}\n`);
   writeFileSync(join(dir, '.npmrc'), `${registryScopeLine}\n`);
   writeFileSync(join(dir, 'nx.json'), '{}\n');
   execFileSync('git', ['init', '-q'], { cwd: dir });

@@ -54,7 +54,13 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Verdaccio exited with ${child.exitCode}:\n${log}`);
-    if (await fetch(`${url}-/ping`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}-/ping`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) throw new Error(`Verdaccio did not start within 30 s:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }

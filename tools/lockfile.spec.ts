@@ -14,7 +14,12 @@ describe('lockfile', () => {
 
   it('adds a missing platform entry as optional and platform-restricted', () => {
     const lockfile = join(mkdtempSync(join(tmpdir(), 'slipway-lock-')), 'package-lock.json');
-    writeFileSync(lockfile, JSON.stringify({ packages: { 'node_modules/nx': { version: '1.0.0', optionalDependencies: { '@nx/nx-linux-x64-musl': '1.0.0', '@nx/nx-darwin-arm64': '1.0.0' } } } }));
+    writeFileSync(
+      lockfile,
+      JSON.stringify({
+        packages: { 'node_modules/nx': { version: '1.0.0', optionalDependencies: { '@nx/nx-linux-x64-musl': '1.0.0', '@nx/nx-darwin-arm64': '1.0.0' } } },
+      }),
+    );
     expect(completePlatformEntries(lockfile).sort()).toEqual(['@nx/nx-darwin-arm64', '@nx/nx-linux-x64-musl']);
     const lock = JSON.parse(readFileSync(lockfile, 'utf8'));
     expect(lock.packages['node_modules/@nx/nx-linux-x64-musl']).toEqual({ version: '1.0.0', optional: true, os: ['linux'], cpu: ['x64'], libc: ['musl'] });

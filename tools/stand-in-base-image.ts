@@ -81,7 +81,7 @@ function tarInto(dir: string, command: readonly string[], env: NodeJS.ProcessEnv
     const sink = spawn(command[0]!, command.slice(1), { env, stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     sink.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    tar.stdout?.pipe(sink.stdin!);
+    tar.stdout?.pipe(sink.stdin);
     tar.on('error', reject);
     sink.on('error', reject);
     sink.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command.join(' ')} exited ${code}: ${stderr.slice(-2000)}`))));

@@ -9,12 +9,21 @@ import adopt from './generator.js';
 function legacyProject(tree: Tree): Map<string, string> {
   const files = new Map([
     ['apps/legacy/project.json', JSON.stringify({ name: 'legacy', root: 'apps/legacy' })],
-    ['apps/legacy/package.json', JSON.stringify({ name: 'legacy', scripts: { build: 'tsc', start: 'node dist/index.js' }, dependencies: { '@modelcontextprotocol/sdk': '1.17.0' } })],
-    ['apps/legacy/Dockerfile', 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\nCMD ["node", "dist/index.js"]\n'],
+    [
+      'apps/legacy/package.json',
+      JSON.stringify({ name: 'legacy', scripts: { build: 'tsc', start: 'node dist/index.js' }, dependencies: { '@modelcontextprotocol/sdk': '1.17.0' } }),
+    ],
+    [
+      'apps/legacy/Dockerfile',
+      'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\nCMD ["node", "dist/index.js"]\n',
+    ],
     ['apps/legacy/docker-compose.yml', "version: '3.8'\nservices:\n  api:\n    build: .\n"],
     ['apps/legacy/k8s/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy\n'],
     ['apps/legacy/src/index.ts', "app.get('/health', ok);\n"],
-    ['.github/workflows/legacy.yml', 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test --workspace apps/legacy\n      - uses: actions/upload-artifact@v3\n'],
+    [
+      '.github/workflows/legacy.yml',
+      'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test --workspace apps/legacy\n      - uses: actions/upload-artifact@v3\n',
+    ],
     ['.github/workflows/other.yml', 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo other\n'],
   ]);
   for (const [path, text] of files) tree.write(path, text);
@@ -31,7 +40,9 @@ describe('adopt', () => {
   });
 
   it('detects the Dockerfile, compose, Kubernetes and the workflow that builds the project', () => {
-    const found = detect(tree, 'legacy', 'apps/legacy').detected.map((d) => `${d.kind}:${d.path}`).sort();
+    const found = detect(tree, 'legacy', 'apps/legacy')
+      .detected.map((d) => `${d.kind}:${d.path}`)
+      .sort();
     expect(found).toEqual([
       'compose:apps/legacy/docker-compose.yml',
       'dockerfile:apps/legacy/Dockerfile',

@@ -88,12 +88,21 @@ describe('docker', () => {
     it('checks /healthz with node (no curl), runs under tini, exposes the port and labels the image', async () => {
       await service(tree);
       const dockerfile = await dockerfileOf(tree, { project: 'orders' });
-      expect(dockerfile).toMatch(/HEALTHCHECK .*\\\n\s+CMD \["node", "-e", "fetch\('http:\/\/127\.0\.0\.1:' \+ \(process\.env\.PORT \|\| 3000\) \+ '\/healthz'/);
+      expect(dockerfile).toMatch(
+        /HEALTHCHECK .*\\\n\s+CMD \["node", "-e", "fetch\('http:\/\/127\.0\.0\.1:' \+ \(process\.env\.PORT \|\| 3000\) \+ '\/healthz'/,
+      );
       expect(dockerfile).not.toMatch(/curl|wget/);
       expect(dockerfile).toContain('ENTRYPOINT ["/usr/bin/tini", "--"]\nCMD ["node", "dist/main.js"]\n');
       expect(dockerfile).toContain('EXPOSE 3000\n');
       expect(dockerfile).toContain('ENV HOST=0.0.0.0\nENV PORT=3000\n');
-      for (const label of ['title="orders"', 'version="${VERSION}"', 'revision="${REVISION}"', 'created="${CREATED}"', `base.name="docker.io/library/node:${defaultNodeLine}-bookworm-slim"`, `base.digest="${nodeBaseImages[defaultNodeLine].digest}"`]) {
+      for (const label of [
+        'title="orders"',
+        'version="${VERSION}"',
+        'revision="${REVISION}"',
+        'created="${CREATED}"',
+        `base.name="docker.io/library/node:${defaultNodeLine}-bookworm-slim"`,
+        `base.digest="${nodeBaseImages[defaultNodeLine].digest}"`,
+      ]) {
         expect(dockerfile).toContain(`org.opencontainers.image.${label}`);
       }
     });
@@ -200,7 +209,9 @@ describe('docker', () => {
       tree.write('apps/legacy/Dockerfile', 'FROM node:20\nCMD ["node", "index.js"]\n');
       await generator(tree, { project: 'legacy' });
       expect(tree.read('apps/legacy/Dockerfile', 'utf-8')).toBe('FROM node:20\nCMD ["node", "index.js"]\n');
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^CONFLICT apps\/legacy\/Dockerfile: it already exists .* move yours aside and run the generator again/));
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/^CONFLICT apps\/legacy\/Dockerfile: it already exists .* move yours aside and run the generator again/),
+      );
       expect(tree.exists('.dockerignore')).toBe(true);
     });
 

@@ -20,7 +20,7 @@ export default async function dockerGenerator(tree: Tree, schema: DockerSchema, 
   const dockerfile = renderLayer('docker/project', variables).map((file) => ({ ...file, path: joinPathFragments(target.root, file.path) }));
 
   const before = readGeneratorRecord(tree, target.root, GENERATOR)?.options;
-  generateLayer(tree, {
+  await generateLayer(tree, {
     generator: GENERATOR,
     layer: 'docker/context',
     projectRoot: target.root,

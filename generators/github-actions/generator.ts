@@ -13,7 +13,7 @@ import { githubActionsSchema, type GithubActionsSchema } from './schema.js';
  */
 export default async function githubActionsGenerator(tree: Tree, schema: GithubActionsSchema): Promise<GeneratorCallback | void> {
   const context = normalizeOptions(tree, parseOptions(tree, 'github-actions', githubActionsSchema, schema));
-  generateLayer(tree, {
+  await generateLayer(tree, {
     generator: GENERATOR,
     layer: 'github',
     projectRoot: context.delivery.root,

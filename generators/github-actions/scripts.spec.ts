@@ -162,7 +162,10 @@ esac
       chmodSync(join(bin, 'az'), 0o755);
     });
 
-    async function deployWith(env: Record<string, string>, smokePasses: boolean): Promise<RunResult & { calls: string[]; smokedUrl: string; smokeToken: string }> {
+    async function deployWith(
+      env: Record<string, string>,
+      smokePasses: boolean,
+    ): Promise<RunResult & { calls: string[]; smokedUrl: string; smokeToken: string }> {
       const work = mkdtempSync(join(dir, 'deploy-'));
       log = join(work, 'az.log');
       writeFileSync(join(work, 'deploy-container-app.sh'), readFileSync(deploy));
@@ -258,7 +261,9 @@ esac
       const result = await deployWith({ AZ_MODE: 'Single', MIGRATION_JOB: 'orders-migrate', AZ_JOB_STATUS: 'Succeeded' }, true);
       expect(result.code, result.stderr).toBe(0);
       const order = (fragment: string) => result.calls.findIndex((c) => c.includes(fragment));
-      expect(result.calls).toContain('containerapp job update --resource-group rg-orders-staging --name orders-migrate --image ghcr.io/acme/orders@sha256:abc --output none');
+      expect(result.calls).toContain(
+        'containerapp job update --resource-group rg-orders-staging --name orders-migrate --image ghcr.io/acme/orders@sha256:abc --output none',
+      );
       expect(order('job update')).toBeLessThan(order('job start'));
       expect(order('job execution show')).toBeLessThan(order('containerapp update'));
       expect(result.calls).toContain(

@@ -8,7 +8,7 @@ import { k8sSchema, type K8sSchema } from './schema.js';
 /** `nx g @slipway/nx:k8s <project>`: kustomize base + dev/staging/prod overlays under <project>/deploy/k8s. */
 export default async function k8sGenerator(tree: Tree, schema: K8sSchema): Promise<void> {
   const { options, target } = normalizeOptions(tree, parseOptions(tree, 'k8s', k8sSchema, schema));
-  generateLayer(tree, {
+  await generateLayer(tree, {
     generator: GENERATOR,
     layer: 'k8s',
     projectRoot: target.root,

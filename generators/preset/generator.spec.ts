@@ -112,8 +112,15 @@ describe('preset (create-slipway, create-nx-workspace --preset=@slipway/nx)', ()
   });
 
   it('ignores the options create-nx-workspace passes along', async () => {
-    const fromCreateNxWorkspace = { name: 'acme-platform', preset: '@slipway/nx', packageManager: 'npm', defaultBase: 'main', interactive: true, workspaces: true };
-    await generator(tree, { ...fromCreateNxWorkspace, skipInstall: true } as PresetSchema);
+    const fromCreateNxWorkspace = {
+      name: 'acme-platform',
+      preset: '@slipway/nx',
+      packageManager: 'npm',
+      defaultBase: 'main',
+      interactive: true,
+      workspaces: true,
+    };
+    await generator(tree, { ...fromCreateNxWorkspace, skipInstall: true });
     expect(tree.read('README.md', 'utf-8')).toMatch(/^# acme-platform\n/);
   });
 

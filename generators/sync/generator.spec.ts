@@ -31,7 +31,9 @@ describe('sync (nx sync, nx sync:check)', () => {
 
     const result = await sync(tree, {}, olderSlipway);
     expect(result?.outOfSyncMessage).toMatch(/nx sync/);
-    expect(result?.outOfSyncDetails).toEqual(expect.arrayContaining([`updated   ${ROOT}/src/config.ts`, `merged    ${ROOT}/README.md`, `removed   ${ROOT}/src/legacy.ts`]));
+    expect(result?.outOfSyncDetails).toEqual(
+      expect.arrayContaining([`updated   ${ROOT}/src/config.ts`, `merged    ${ROOT}/README.md`, `removed   ${ROOT}/src/legacy.ts`]),
+    );
     expect(tree.read(`${ROOT}/README.md`, 'utf-8')).toContain('Run book: see the wiki.');
     expect(await sync(tree, {}, olderSlipway)).toBeUndefined();
   });

@@ -29,7 +29,11 @@ export default async function syncGenerator(
   parseOptions(tree, 'sync', syncSchema, schema);
   const before = snapshot(tree);
   const managed = managedProjects(tree);
-  refuseUntrustedInput(tree, managed.map(([, project]) => project.root), '@slipway/nx:sync');
+  refuseUntrustedInput(
+    tree,
+    managed.map(([, project]) => project.root),
+    '@slipway/nx:sync',
+  );
   const details: string[] = [];
   for (const [, project] of managed) {
     for (const generation of await updateProject(tree, project.root, { loadVersion, twoWay: false })) {
@@ -39,7 +43,8 @@ export default async function syncGenerator(
   // A record brought to this version is a change too, even when no file is.
   if (snapshot(tree) === before) return undefined;
   return {
-    outOfSyncMessage: 'Slipway-managed files are behind the installed @slipway/nx. Run `nx sync` (or `nx g @slipway/nx:update --all`) to bring them forward; your edits are kept.',
+    outOfSyncMessage:
+      'Slipway-managed files are behind the installed @slipway/nx. Run `nx sync` (or `nx g @slipway/nx:update --all`) to bring them forward; your edits are kept.',
     outOfSyncDetails: details,
   };
 }

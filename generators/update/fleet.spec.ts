@@ -42,13 +42,13 @@ describe('update over a fleet of a dozen edited services', () => {
 
     for (const { path, line } of edits) expect(tree.read(path, 'utf-8'), path).toContain(line);
     // Per service: config.ts updated, and .env.example too unless it conflicts; README merged; the
-    // eight write-once files (capabilities, migration, tests) skipped; the retired file removed.
+    // ten write-once files (capabilities, migration, tests incl. request-features, the conformance baseline) skipped; the retired file removed.
     const conflicts = SERVICES / 3;
     expect(Object.fromEntries(counts)).toMatchObject({
       updated: SERVICES + (SERVICES - conflicts),
       merged: SERVICES,
       conflict: conflicts,
-      skipped: 8 * SERVICES,
+      skipped: 10 * SERVICES,
       removed: SERVICES,
     });
     console.info(

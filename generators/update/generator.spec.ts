@@ -34,24 +34,30 @@ describe('update', () => {
     expect(read('README.md')).toMatch(/^# Orders$/m);
     expect(read('README.md')).toContain('Run book: see the wiki.');
     expect(read('.env.example')).toContain(
-      ['<<<<<<< yours', 'LOG_LEVEL=debug', `||||||| slipway ${OLD}`, 'LOG_LEVEL=warn', '=======', 'LOG_LEVEL=info', `>>>>>>> slipway ${slipwayVersion}`].join('\n'),
+      ['<<<<<<< yours', 'LOG_LEVEL=debug', `||||||| slipway ${OLD}`, 'LOG_LEVEL=warn', '=======', 'LOG_LEVEL=info', `>>>>>>> slipway ${slipwayVersion}`].join(
+        '\n',
+      ),
     );
     expect(tree.exists(`${ROOT}/tsconfig.build.json`)).toBe(false);
     expect(read('src/capabilities/text-stats.ts')).toMatch(/^\/\/ old\n/);
     expect(tree.exists(`${ROOT}/src/legacy.ts`)).toBe(false);
     expect(readGeneratorRecord(tree, ROOT, KEY)?.version).toBe(slipwayVersion);
 
-    done();
+    await done();
     expect(process.exitCode).toBe(1);
   });
 
   it('exits zero when everything merged, and a second run changes nothing', async () => {
     const readme = `${tree.read(`${ROOT}/README.md`, 'utf-8')}\nRun book: see the wiki.\n`;
     tree.write(`${ROOT}/README.md`, readme);
-    (await update(tree, { project: 'orders' }, olderSlipway))();
+    await (
+      await update(tree, { project: 'orders' }, olderSlipway)
+    )();
     expect(process.exitCode).toBeUndefined();
     const snapshot = tree.listChanges().map((c) => [c.path, c.content?.toString()]);
-    (await update(tree, { all: true }, olderSlipway))();
+    await (
+      await update(tree, { all: true }, olderSlipway)
+    )();
     expect(tree.listChanges().map((c) => [c.path, c.content?.toString()])).toEqual(snapshot);
   });
 
@@ -60,7 +66,9 @@ describe('update', () => {
     const unavailable: RenderingApiLoader = async () => {
       throw new Error('registry unreachable');
     };
-    (await update(tree, { project: 'orders' }, unavailable))();
+    await (
+      await update(tree, { project: 'orders' }, unavailable)
+    )();
     expect(tree.read(`${ROOT}/src/config.ts`, 'utf-8')).toContain('// Assigned by Slipway');
     expect(tree.read(`${ROOT}/README.md`, 'utf-8')).toContain('<<<<<<< yours');
     expect(process.exitCode).toBe(1);
@@ -79,7 +87,9 @@ describe('update of composed deployment generations', () => {
     await newMcpService(tree, { name: 'orders', skipInstall: true });
     const dockerfile = `${tree.read('services/orders/Dockerfile', 'utf-8')}# team: scanned weekly\n`;
     tree.write('services/orders/Dockerfile', dockerfile);
-    (await update(tree, { project: 'orders' }, olderSlipway))();
+    await (
+      await update(tree, { project: 'orders' }, olderSlipway)
+    )();
     expect(tree.read('services/orders/Dockerfile', 'utf-8')).toBe(dockerfile);
     expect(process.exitCode).toBeUndefined();
   });

@@ -23,10 +23,16 @@ export default async function updateGenerator(
   const options = parseOptions(tree, 'update', updateSchema, schema);
   const selected = managedProjects(tree).filter(([name]) => options.all || name === options.project);
   if (!options.all && selected.length === 0) {
-    const reason = projects(tree).has(options.project!) ? `it has no ${answersFileName} (adopt it first: nx g @slipway/nx:adopt ${options.project})` : 'there is no such project';
+    const reason = projects(tree).has(options.project!)
+      ? `it has no ${answersFileName} (adopt it first: nx g @slipway/nx:adopt ${options.project})`
+      : 'there is no such project';
     throw optionsError('update', [`--project: cannot update "${options.project}": ${reason}.`]);
   }
-  refuseUntrustedInput(tree, selected.map(([, project]) => project.root), '@slipway/nx:update');
+  refuseUntrustedInput(
+    tree,
+    selected.map(([, project]) => project.root),
+    '@slipway/nx:update',
+  );
   const conflicts: string[] = [];
   for (const [name, project] of selected) {
     const updates = await updateProject(tree, project.root, { loadVersion, twoWay: options.twoWay });

@@ -58,12 +58,16 @@ describe('update of project.json, target by target', () => {
 
   it('updates the targets Slipway generated and keeps the user’s own targets and keys', async () => {
     const tree = await olderService();
-    updateJson<Project>(tree, PROJECT, (p) => ({ ...p, tags: [...p.tags, 'team:payments'], targets: { ...p.targets, lint: { options: { command: 'eslint src' } } } }));
+    updateJson<Project>(tree, PROJECT, (p) => ({
+      ...p,
+      tags: [...p.tags, 'team:payments'],
+      targets: { ...p.targets, docs: { options: { command: 'typedoc src' } } },
+    }));
 
     expect(await update(tree)).toMatchObject({ outcome: 'updated' });
     const project = readJson<Project>(tree, PROJECT);
     expect(project.targets['test']!.options).toEqual({ script: 'test' });
-    expect(project.targets['lint']).toEqual({ options: { command: 'eslint src' } });
+    expect(project.targets['docs']).toEqual({ options: { command: 'typedoc src' } });
     expect(project.tags).toContain('team:payments');
     expect(await driftReport(tree, 'orders', ROOT)).toMatchObject({ drifted: 0 });
   });
@@ -83,7 +87,7 @@ describe('update of project.json, target by target', () => {
   it('a re-run of the generator leaves a project.json with the user’s target alone', async () => {
     const tree = createTreeWithEmptyWorkspace();
     await newMcpService(tree, { name: 'orders', skipInstall: true, deploy: 'none' });
-    updateJson<Project>(tree, PROJECT, (p) => ({ ...p, targets: { ...p.targets, lint: { options: { command: 'eslint src' } } } }));
+    updateJson<Project>(tree, PROJECT, (p) => ({ ...p, targets: { ...p.targets, docs: { options: { command: 'typedoc src' } } } }));
     const before = tree.read(PROJECT, 'utf-8');
     await newMcpService(tree, { name: 'orders', skipInstall: true, deploy: 'none' });
     expect(tree.read(PROJECT, 'utf-8')).toBe(before);

@@ -65,7 +65,9 @@ describe('team layers', () => {
     git('add', '-A');
     git('commit', '-qm', 'layer 2');
 
-    (await update(tree, { project: 'orders' }))();
+    await (
+      await update(tree, { project: 'orders' })
+    )();
     expect(tree.read('services/orders/README.md', 'utf-8')).toBe('# Orders (ACME platform, layer 2)\n\nOwned by the payments team.\n\nRun book: wiki/orders\n');
     expect(readGeneratorRecord(tree, 'services/orders', '@slipway/nx:new-mcp-service')?.layers?.[0]?.version).toBe('2.0.0');
     expect(process.exitCode).toBeUndefined();

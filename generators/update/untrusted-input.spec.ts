@@ -134,10 +134,12 @@ describe('update with an untrusted answers record', () => {
 
   it('still updates from a valid record', async () => {
     editAnswers((a) => void (a.records[KEY]!['version'] = '0.0.9'));
-    (await update(tree, { project: 'sales' }, spyLoader))();
+    await (
+      await update(tree, { project: 'sales' }, spyLoader)
+    )();
     // The spy cannot load 0.0.9, so the update falls back to two-way; the record moves on.
     expect(loaded).toEqual(['0.0.9']);
-    expect((readJson(tree, ANSWERS) as Answers).records[KEY]!['version']).not.toBe('0.0.9');
+    expect(readJson<Answers>(tree, ANSWERS).records[KEY]!['version']).not.toBe('0.0.9');
     expect(existsSync(marker)).toBe(false);
   });
 });

@@ -53,9 +53,7 @@ export function retailAuthEnv(issuer: Issuer, port: number): Record<string, stri
 /** An MCP client over Streamable HTTP with a bearer token. */
 export async function connectWithToken(baseUrl: string, token: string, headers: Record<string, string> = {}): Promise<Client> {
   const client = new Client({ name: 'retail-e2e', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), { authProvider: { token: async () => token }, requestInit: { headers } }),
-  );
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), { authProvider: { token: async () => token }, requestInit: { headers } }));
   return client;
 }
 

@@ -7,11 +7,7 @@ export interface RunResult {
 }
 
 /** Runs a command to completion; throws with its output when it fails (unless `allowFailure`). */
-export function run(
-  command: string,
-  args: readonly string[],
-  options: SpawnOptions & { allowFailure?: boolean; input?: string } = {},
-): Promise<RunResult> {
+export function run(command: string, args: readonly string[], options: SpawnOptions & { allowFailure?: boolean; input?: string } = {}): Promise<RunResult> {
   const { allowFailure, input, ...spawnOptions } = options;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...spawnOptions, stdio: ['pipe', 'pipe', 'pipe'] });

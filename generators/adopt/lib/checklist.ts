@@ -8,10 +8,14 @@ export interface ChecklistItem {
   readonly fix?: string;
 }
 
-const RETIRED_ACTION = /uses:\s*(actions\/(upload|download)-artifact@v[1-3]|actions\/(checkout|setup-node)@v[1-3]|github\/codeql-action\/[\w-]+@v[12]|azure\/login@v1)\b/;
+const RETIRED_ACTION =
+  /uses:\s*(actions\/(upload|download)-artifact@v[1-3]|actions\/(checkout|setup-node)@v[1-3]|github\/codeql-action\/[\w-]+@v[12]|azure\/login@v1)\b/;
 
 function all(tree: Tree, found: readonly Detected[], kind: Detected['kind']): string {
-  return found.filter((d) => d.kind === kind).map((d) => tree.read(d.path, 'utf-8') ?? '').join('\n');
+  return found
+    .filter((d) => d.kind === kind)
+    .map((d) => tree.read(d.path, 'utf-8') ?? '')
+    .join('\n');
 }
 
 /** How the project compares with what Slipway generates, item by item, with the command that closes each gap. */
@@ -42,7 +46,11 @@ export function checklist(tree: Tree, project: string, facts: ProjectFacts): Che
   ];
   if (has('dockerfile')) {
     items.push(
-      { ok: /^FROM\s+\S+@sha256:/m.test(dockerfile), text: 'Dockerfile pins its base image by digest', fix: `compare with nx g @slipway/nx:docker ${project} --dry-run` },
+      {
+        ok: /^FROM\s+\S+@sha256:/m.test(dockerfile),
+        text: 'Dockerfile pins its base image by digest',
+        fix: `compare with nx g @slipway/nx:docker ${project} --dry-run`,
+      },
       { ok: /^USER\s+(?!root\b|0\b)\S+/m.test(dockerfile), text: 'Dockerfile runs as a non-root user' },
       { ok: /^HEALTHCHECK\s/m.test(dockerfile) && !/HEALTHCHECK[^\n]*curl/.test(dockerfile), text: 'Dockerfile has a HEALTHCHECK that needs no curl' },
     );
@@ -55,7 +63,11 @@ export function checklist(tree: Tree, project: string, facts: ProjectFacts): Che
   if (has('github-workflow')) {
     items.push({ ok: !RETIRED_ACTION.test(workflows), text: 'workflows use no retired actions', fix: 'nx migrate runs retired-github-actions' });
   }
-  items.push({ ok: has('kubernetes') || has('azure-bicep'), text: 'has deployment manifests (Kubernetes or Azure)', fix: `nx g @slipway/nx:k8s ${project} or nx g @slipway/nx:azure ${project}` });
+  items.push({
+    ok: has('kubernetes') || has('azure-bicep'),
+    text: 'has deployment manifests (Kubernetes or Azure)',
+    fix: `nx g @slipway/nx:k8s ${project} or nx g @slipway/nx:azure ${project}`,
+  });
   if (has('kubernetes')) {
     items.push({ ok: !/^kind:\s*SecurityContext\b/m.test(k8s) && /securityContext:/.test(k8s), text: 'Kubernetes pods set a securityContext' });
   }

@@ -48,9 +48,7 @@ function buildSteps(target: DeployTarget) {
   const layout = inWorkspace ? `${dir}/` : '';
   const app = inWorkspace ? `./${dir}` : '.';
   const built = inWorkspace ? `${BUILD_ROOT}/${dir}` : BUILD_ROOT;
-  const npmCi = inWorkspace
-    ? `npm ci --workspace ${target.packageName} --include-workspace-root=false --no-audit --no-fund`
-    : 'npm ci --no-audit --no-fund';
+  const npmCi = inWorkspace ? `npm ci --workspace ${target.packageName} --include-workspace-root=false --no-audit --no-fund` : 'npm ci --no-audit --no-fund';
   const build = inWorkspace ? `npm run build --workspace ${target.packageName}` : 'npm run build';
   const projectModules = `${layout}node_modules`;
   const runtimeModules: CopyStep[] = [

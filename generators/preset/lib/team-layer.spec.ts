@@ -6,7 +6,10 @@ import { declareTeamLayer } from './team-layer.js';
 describe('declareTeamLayer', () => {
   let tree: Tree;
   const declared = (layers?: unknown) =>
-    tree.write('nx.json', JSON.stringify({ ...readJson(tree, 'nx.json'), plugins: [{ plugin: '@slipway/nx/plugin', ...(layers === undefined ? {} : { options: { layers } }) }] }));
+    tree.write(
+      'nx.json',
+      JSON.stringify({ ...readJson(tree, 'nx.json'), plugins: [{ plugin: '@slipway/nx/plugin', ...(layers === undefined ? {} : { options: { layers } }) }] }),
+    );
   const layers = () => readJson(tree, 'nx.json').plugins[0].options.layers as unknown;
 
   beforeEach(() => {

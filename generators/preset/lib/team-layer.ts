@@ -24,7 +24,8 @@ export function declareTeamLayer(tree: Tree, folder: string): void {
   updateJson<NxJson>(tree, 'nx.json', (json) => {
     const list = [...(json.plugins ?? [])];
     const old = list[index]!;
-    list[index] = typeof old === 'string' ? { plugin: old, options: { layers: [folder] } } : { ...old, options: { ...old.options, layers: [...layers, folder] } };
+    list[index] =
+      typeof old === 'string' ? { plugin: old, options: { layers: [folder] } } : { ...old, options: { ...old.options, layers: [...layers, folder] } };
     return { ...json, plugins: list };
   });
 }

@@ -3,7 +3,9 @@ import { parseFlags, UsageError } from './args.js';
 
 describe('command line', () => {
   it('reads the name and every answer a flag can give', () => {
-    expect(parseFlags(['acme', '--yes', '--service', 'orders', '--database=postgres', '--layer', './tools/slipway/', '--registry', 'http://127.0.0.1:4873/'])).toEqual({
+    expect(
+      parseFlags(['acme', '--yes', '--service', 'orders', '--database=postgres', '--layer', './tools/slipway/', '--registry', 'http://127.0.0.1:4873/']),
+    ).toEqual({
       name: 'acme',
       yes: true,
       service: 'orders',

@@ -38,7 +38,12 @@ describe('creating the workspace (memfs, recorded steps)', () => {
   it('writes the planned files into a new folder, then runs every step there', async () => {
     const dir = await createWorkspace({ name: 'acme', service: 'orders', registry: 'http://127.0.0.1:4873/' }, ctx());
     expect(dir).toBe('/work/acme');
-    expect(Object.keys(vol.toJSON('/work/acme')).sort()).toEqual(['/work/acme/.gitignore', '/work/acme/.npmrc', '/work/acme/nx.json', '/work/acme/package.json']);
+    expect(Object.keys(vol.toJSON('/work/acme')).sort()).toEqual([
+      '/work/acme/.gitignore',
+      '/work/acme/.npmrc',
+      '/work/acme/nx.json',
+      '/work/acme/package.json',
+    ]);
     expect(JSON.parse(vol.readFileSync('/work/acme/package.json', 'utf8') as string).devDependencies).toEqual({ '@slipway/nx': '0.1.0', nx: '24.0.6' });
     expect(ran).toEqual([
       { line: 'git init -q', cwd: '/work/acme' },
@@ -55,7 +60,9 @@ describe('creating the workspace (memfs, recorded steps)', () => {
 
   it('refuses a folder that is not empty, and writes and runs nothing', async () => {
     const before = vol.toJSON();
-    await expect(createWorkspace({ name: 'other' }, ctx())).rejects.toThrow('/work/other already exists and is not empty: choose another name, or move it away');
+    await expect(createWorkspace({ name: 'other' }, ctx())).rejects.toThrow(
+      '/work/other already exists and is not empty: choose another name, or move it away',
+    );
     await expect(createWorkspace({ name: 'a-file' }, ctx())).rejects.toThrow('/work/a-file already exists and is a file');
     expect(vol.toJSON()).toEqual(before);
     expect(ran).toEqual([]);

@@ -36,7 +36,9 @@ describe('create-slipway', () => {
       'npx --no nx g @slipway/nx:preset --name=acme --service=orders --skipInstall --no-interactive',
       'npm install',
     ]);
-    expect(h.out.at(-1)).toBe('\nDone. Next:\n  cd acme\n  npx nx show projects\n  npx nx build orders\n  npx nx serve orders\n  npx nx g @slipway/nx:new-mcp-service <name>');
+    expect(h.out.at(-1)).toBe(
+      '\nDone. Next:\n  cd acme\n  npx nx show projects\n  npx nx build orders\n  npx nx serve orders\n  npx nx g @slipway/nx:new-mcp-service <name>',
+    );
   });
 
   it('exits 2 with the reason on a bad command line, and 1 when the folder is taken', async () => {

@@ -36,7 +36,11 @@ export async function main(argv: readonly string[], ctx: MainContext): Promise<n
       targetProblem: (name) => targetProblem(ctx.fs, join(ctx.cwd, name)),
     });
     await createWorkspace(answers, ctx);
-    ctx.log(`\nDone. Next:\n${nextSteps(answers).map((line) => `  ${line}`).join('\n')}`);
+    ctx.log(
+      `\nDone. Next:\n${nextSteps(answers)
+        .map((line) => `  ${line}`)
+        .join('\n')}`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,15 +1,5 @@
 import type { PromptObject } from 'prompts';
-import {
-  checkLayer,
-  checkName,
-  checkService,
-  databases,
-  DEFAULT_LAYER,
-  DEFAULT_NAME,
-  normalizeLayer,
-  type Answers,
-  type Database,
-} from './answers.js';
+import { checkLayer, checkName, checkService, databases, DEFAULT_LAYER, DEFAULT_NAME, normalizeLayer, type Answers, type Database } from './answers.js';
 import { UsageError, type Flags } from './args.js';
 
 /** The `prompts` function, or a stand-in with its signature (tests). */
@@ -106,7 +96,7 @@ export async function ask(flags: Flags, ctx: AskContext): Promise<Answers> {
   const given = open.length > 0 ? await ctx.prompt(open, { onCancel }) : {};
   if (cancelled) throw new Cancelled('Cancelled; nothing was created.');
 
-  const text = (key: string) => (typeof given[key] === 'string' ? (given[key] as string) : undefined);
+  const text = (key: string) => (typeof given[key] === 'string' ? given[key] : undefined);
   const name = flags.name ?? text('name') ?? DEFAULT_NAME;
   const service = flags.service ?? (text('service') || undefined);
   const database = flags.database ?? (text('database') as Database | undefined);

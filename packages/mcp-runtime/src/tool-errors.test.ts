@@ -6,7 +6,8 @@ import { DATABASE_UNAVAILABLE_MESSAGE } from './server-factory.js';
 import { connectInMemory } from './testing/index.js';
 import { defineTool, ToolError } from './tools.js';
 
-const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'FATAL', query: 'SELECT secret FROM t WHERE id = $1', params: ['arg-value-42'] });
+const pgError = (code: string, message: string) =>
+  Object.assign(new Error(message), { code, severity: 'FATAL', query: 'SELECT secret FROM t WHERE id = $1', params: ['arg-value-42'] });
 
 const throwing = (name: string, error: () => unknown) =>
   defineTool({

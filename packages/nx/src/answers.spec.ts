@@ -20,16 +20,32 @@ const parse = (text: string) => () => parseAnswers(text, FILE);
 describe('the answers record parser', () => {
   it('accepts what Slipway writes, unchanged', () => {
     expect(parseAnswers(withRecord({}), FILE)).toEqual({ records: { [KEY]: valid } });
-    expect(parseAnswers(JSON.stringify({ records: { '@slipway/nx:adopt': { version: '0.1.0', options: {}, files: {} } } }), FILE).records).toHaveProperty(['@slipway/nx:adopt']);
+    expect(parseAnswers(JSON.stringify({ records: { '@slipway/nx:adopt': { version: '0.1.0', options: {}, files: {} } } }), FILE).records).toHaveProperty([
+      '@slipway/nx:adopt',
+    ]);
   });
 
-  it.each(['../../../../../x', 'file:../x', 'latest', '1.0.0 || ../x', '^1.0.0', 'v1.0.0', '=1.0.0', ' 1.0.0', '1.0.0\n', '1.0', '01.0.0', '1.0.0-', 'https://evil.example/x.tgz', 'git+ssh://x', `1.0.0-${'a'.repeat(300)}`, '9007199254740992.0.0'])(
-    'refuses the version %j',
-    (version) => {
-      expect(parse(withRecord({ version }))).toThrow(UntrustedFileError);
-      expect(parse(withRecord({ version }))).toThrow(`records["${KEY}"].version: must be an exact version`);
-    },
-  );
+  it.each([
+    '../../../../../x',
+    'file:../x',
+    'latest',
+    '1.0.0 || ../x',
+    '^1.0.0',
+    'v1.0.0',
+    '=1.0.0',
+    ' 1.0.0',
+    '1.0.0\n',
+    '1.0',
+    '01.0.0',
+    '1.0.0-',
+    'https://evil.example/x.tgz',
+    'git+ssh://x',
+    `1.0.0-${'a'.repeat(300)}`,
+    '9007199254740992.0.0',
+  ])('refuses the version %j', (version) => {
+    expect(parse(withRecord({ version }))).toThrow(UntrustedFileError);
+    expect(parse(withRecord({ version }))).toThrow(`records["${KEY}"].version: must be an exact version`);
+  });
 
   it.each([
     ['../../etc/passwd', 'must stay inside the workspace'],
@@ -42,7 +58,9 @@ describe('the answers record parser', () => {
     ['src/', 'must be normalized'],
     ['', 'must not be empty'],
   ])('refuses the file path %j', (path, problem) => {
-    expect(parse(withRecord({ files: { [path]: HASH } }))).toThrow(`records["${KEY}"].files[${JSON.stringify(path)}]: the key ${JSON.stringify(path)} ${problem}`);
+    expect(parse(withRecord({ files: { [path]: HASH } }))).toThrow(
+      `records["${KEY}"].files[${JSON.stringify(path)}]: the key ${JSON.stringify(path)} ${problem}`,
+    );
   });
 
   it.each([
@@ -70,7 +88,9 @@ describe('the answers record parser', () => {
 
   it('names the file and the fix, lists every problem, and says nothing was run', () => {
     const text = withRecord({ version: 'latest', files: { '../x': HASH } });
-    expect(parse(text)).toThrow(new RegExp(`^${FILE.replace(/\./g, '\\.')} is not valid; Slipway refused it before rendering, loading or installing anything\\.`));
+    expect(parse(text)).toThrow(
+      new RegExp(`^${FILE.replace(/\./g, '\\.')} is not valid; Slipway refused it before rendering, loading or installing anything\\.`),
+    );
     expect(parse(text)).toThrow(/\.version: .*\n.*\.files\["\.\.\/x"\]: /);
     expect(parse(text)).toThrow(`Fix: restore it as Slipway wrote it (see git log -p -- ${FILE})`);
     expect(parse('[]')).toThrow('(the whole file): must be an object');

@@ -58,7 +58,12 @@ describe('writeManagedFile', () => {
 
   it('merges the targets of a project.json by name, keeping the user’s targets and keys, sorted', () => {
     const tree = withProject();
-    writeManagedFile(tree, 'services/orders/project.json', projectJson({ build: { command: 'tsc -b' }, serve: { command: 'tsx' } }, { tags: ['ours'] }), 'targets');
+    writeManagedFile(
+      tree,
+      'services/orders/project.json',
+      projectJson({ build: { command: 'tsc -b' }, serve: { command: 'tsx' } }, { tags: ['ours'] }),
+      'targets',
+    );
     const project = readJson(tree, 'services/orders/project.json');
     expect(project.tags).toEqual(['mine']);
     expect(project.targets).toEqual({ build: { command: 'tsc -b' }, lint: { command: 'eslint' }, serve: { command: 'tsx' } });

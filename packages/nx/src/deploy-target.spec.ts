@@ -17,7 +17,12 @@ describe('resolveDeployTarget', () => {
     project(tree, 'apps/legacy');
     expect(resolveDeployTarget(tree, 'docker', 'orders')).toMatchObject({ inWorkspace: true, lockfile: 'package-lock.json' });
     expect(resolveDeployTarget(tree, 'docker', 'api').inWorkspace).toBe(true);
-    expect(resolveDeployTarget(tree, 'docker', 'legacy')).toMatchObject({ inWorkspace: false, lockfile: 'apps/legacy/package-lock.json', managed: false, port: 3000 });
+    expect(resolveDeployTarget(tree, 'docker', 'legacy')).toMatchObject({
+      inWorkspace: false,
+      lockfile: 'apps/legacy/package-lock.json',
+      managed: false,
+      port: 3000,
+    });
   });
 
   it('explains what an adopted project lacks', () => {

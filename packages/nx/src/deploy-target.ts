@@ -61,12 +61,7 @@ function startCommandFrom(generator: string, project: string, start: string): st
   return start.trim().split(/\s+/);
 }
 
-export function resolveDeployTarget(
-  tree: Tree,
-  generator: string,
-  projectName: string,
-  overrides: DeployTargetOverrides = {},
-): DeployTarget {
+export function resolveDeployTarget(tree: Tree, generator: string, projectName: string, overrides: DeployTargetOverrides = {}): DeployTarget {
   const project = projects(tree).get(projectName);
   if (!project) {
     const known = [...projects(tree).keys()].sort().join(', ') || 'none';
@@ -80,7 +75,10 @@ export function resolveDeployTarget(
   const pkg = readJson<ProjectPackageJson>(tree, packageJsonPath);
   for (const script of ['build', 'start'] as const) {
     if (!pkg.scripts?.[script]) {
-      fail(generator, `--project: ${projectName} has no "${script}" script in ${packageJsonPath}; add one (e.g. "${script === 'build' ? 'tsc' : 'node dist/main.js'}") and re-run.`);
+      fail(
+        generator,
+        `--project: ${projectName} has no "${script}" script in ${packageJsonPath}; add one (e.g. "${script === 'build' ? 'tsc' : 'node dist/main.js'}") and re-run.`,
+      );
     }
   }
   const record = readGeneratorRecord(tree, root, SERVICE_GENERATOR);
@@ -94,10 +92,9 @@ export function resolveDeployTarget(
     managed: record !== undefined,
     port: overrides.port ?? (typeof recordedPort === 'number' ? recordedPort : 3000),
     healthPath: overrides.healthPath ?? '/healthz',
-    readinessPath: overrides.readinessPath ?? (record ? '/readyz' : overrides.healthPath ?? '/healthz'),
+    readinessPath: overrides.readinessPath ?? (record ? '/readyz' : (overrides.healthPath ?? '/healthz')),
     database:
-      overrides.database ??
-      (recordedDatabase === 'pglite' || recordedDatabase === 'postgres' || recordedDatabase === 'none' ? recordedDatabase : 'none'),
+      overrides.database ?? (recordedDatabase === 'pglite' || recordedDatabase === 'postgres' || recordedDatabase === 'none' ? recordedDatabase : 'none'),
     inWorkspace,
     lockfile: inWorkspace ? 'package-lock.json' : joinPathFragments(root, 'package-lock.json'),
     startCommand: startCommandFrom(generator, projectName, pkg.scripts!['start']!),

@@ -44,7 +44,11 @@ export async function driftReport(tree: Tree, project: string, projectRoot: stri
       if (ownership === 'generated') updateAvailable = true;
       if (OWNERSHIP_RULES[ownership].drifts) drifted += 1;
     }
-    generations.push({ generator: key, recordedVersion: record.version, files: files.map(({ path, ownership }) => ({ path, state: OWNERSHIP_RULES[ownership].drift })) });
+    generations.push({
+      generator: key,
+      recordedVersion: record.version,
+      files: files.map(({ path, ownership }) => ({ path, state: OWNERSHIP_RULES[ownership].drift })),
+    });
   }
   return { project, generations, updateAvailable, drifted };
 }

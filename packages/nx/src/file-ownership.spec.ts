@@ -22,16 +22,108 @@ const CASES: ReadonlyArray<{
   readonly drift: string;
   readonly update: string;
 }> = [
-  { name: 'never written, not on disk', template: file(V1), recorded: undefined, onDisk: null, ownership: 'new', generate: 'created', drift: 'missing', update: 'write' },
-  { name: 'as the template renders it', template: file(V2), recorded: contentHash(V1), onDisk: V2, ownership: 'in-sync', generate: 'unchanged', drift: 'in-sync', update: 'keep' },
-  { name: 'as Slipway wrote it, template moved on', template: file(V2), recorded: contentHash(V1), onDisk: V1, ownership: 'generated', generate: 'updated', drift: 'update-available', update: 'write' },
-  { name: 'changed by the user', template: file(V2), recorded: contentHash(V1), onDisk: MINE, ownership: 'edited', generate: 'kept-user-edit', drift: 'edited', update: 'merge' },
-  { name: 'deleted by the user', template: file(V1), recorded: contentHash(V1), onDisk: null, ownership: 'deleted', generate: 'kept-user-deletion', drift: 'missing', update: 'keep' },
-  { name: 'write-once, changed by the user', template: file(V1, true), recorded: contentHash(V1), onDisk: MINE, ownership: 'write-once', generate: 'write-once', drift: 'write-once', update: 'keep' },
-  { name: 'write-once, deleted by the user', template: file(V1, true), recorded: contentHash(V1), onDisk: null, ownership: 'write-once-deleted', generate: 'kept-user-deletion', drift: 'deleted', update: 'keep' },
-  { name: 'on disk before Slipway wrote it', template: file(V1), recorded: undefined, onDisk: MINE, ownership: 'foreign', generate: 'kept-existing', drift: 'foreign', update: 'keep' },
-  { name: 'no longer rendered, untouched', template: file(V1), recorded: contentHash(V1), onDisk: V1, stillRendered: false, ownership: 'generated', generate: 'updated', drift: 'update-available', update: 'remove' },
-  { name: 'no longer rendered, changed by the user', template: file(V1), recorded: contentHash(V1), onDisk: MINE, stillRendered: false, ownership: 'edited', generate: 'kept-user-edit', drift: 'edited', update: 'keep' },
+  {
+    name: 'never written, not on disk',
+    template: file(V1),
+    recorded: undefined,
+    onDisk: null,
+    ownership: 'new',
+    generate: 'created',
+    drift: 'missing',
+    update: 'write',
+  },
+  {
+    name: 'as the template renders it',
+    template: file(V2),
+    recorded: contentHash(V1),
+    onDisk: V2,
+    ownership: 'in-sync',
+    generate: 'unchanged',
+    drift: 'in-sync',
+    update: 'keep',
+  },
+  {
+    name: 'as Slipway wrote it, template moved on',
+    template: file(V2),
+    recorded: contentHash(V1),
+    onDisk: V1,
+    ownership: 'generated',
+    generate: 'updated',
+    drift: 'update-available',
+    update: 'write',
+  },
+  {
+    name: 'changed by the user',
+    template: file(V2),
+    recorded: contentHash(V1),
+    onDisk: MINE,
+    ownership: 'edited',
+    generate: 'kept-user-edit',
+    drift: 'edited',
+    update: 'merge',
+  },
+  {
+    name: 'deleted by the user',
+    template: file(V1),
+    recorded: contentHash(V1),
+    onDisk: null,
+    ownership: 'deleted',
+    generate: 'kept-user-deletion',
+    drift: 'missing',
+    update: 'keep',
+  },
+  {
+    name: 'write-once, changed by the user',
+    template: file(V1, true),
+    recorded: contentHash(V1),
+    onDisk: MINE,
+    ownership: 'write-once',
+    generate: 'write-once',
+    drift: 'write-once',
+    update: 'keep',
+  },
+  {
+    name: 'write-once, deleted by the user',
+    template: file(V1, true),
+    recorded: contentHash(V1),
+    onDisk: null,
+    ownership: 'write-once-deleted',
+    generate: 'kept-user-deletion',
+    drift: 'deleted',
+    update: 'keep',
+  },
+  {
+    name: 'on disk before Slipway wrote it',
+    template: file(V1),
+    recorded: undefined,
+    onDisk: MINE,
+    ownership: 'foreign',
+    generate: 'kept-existing',
+    drift: 'foreign',
+    update: 'keep',
+  },
+  {
+    name: 'no longer rendered, untouched',
+    template: file(V1),
+    recorded: contentHash(V1),
+    onDisk: V1,
+    stillRendered: false,
+    ownership: 'generated',
+    generate: 'updated',
+    drift: 'update-available',
+    update: 'remove',
+  },
+  {
+    name: 'no longer rendered, changed by the user',
+    template: file(V1),
+    recorded: contentHash(V1),
+    onDisk: MINE,
+    stillRendered: false,
+    ownership: 'edited',
+    generate: 'kept-user-edit',
+    drift: 'edited',
+    update: 'keep',
+  },
 ];
 
 describe('file ownership: one rule for generation, the drift check and update', () => {
@@ -60,7 +152,9 @@ describe('project.json, owned target by target', () => {
   const recorded = recordedHash(template);
 
   it('owns only the targets it renders, in any key order', () => {
-    expect(ownedPart(template, withTargets({ serve: { command: 'tsx' }, lint: { command: 'eslint' }, build: { command: 'tsc' } }, ['b']))).toBe(ownedPart(template, rendered));
+    expect(ownedPart(template, withTargets({ serve: { command: 'tsx' }, lint: { command: 'eslint' }, build: { command: 'tsc' } }, ['b']))).toBe(
+      ownedPart(template, rendered),
+    );
   });
 
   it.each([

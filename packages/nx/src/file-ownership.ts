@@ -64,15 +64,47 @@ export const OWNERSHIP_RULES: Readonly<Record<Ownership, OwnershipRule>> = {
   new: { generate: 'created', drift: 'missing', drifts: true, update: 'write', updateDropped: 'keep' },
   'in-sync': { generate: 'unchanged', drift: 'in-sync', drifts: false, update: 'keep', updateDropped: 'keep' },
   generated: { generate: 'updated', drift: 'update-available', drifts: true, update: 'write', updateDropped: 'remove' },
-  edited: { generate: 'kept-user-edit', drift: 'edited', drifts: true, update: 'merge', updateDropped: 'keep', keptBecause: 'no longer generated, and you changed it: left in place' },
+  edited: {
+    generate: 'kept-user-edit',
+    drift: 'edited',
+    drifts: true,
+    update: 'merge',
+    updateDropped: 'keep',
+    keptBecause: 'no longer generated, and you changed it: left in place',
+  },
   deleted: { generate: 'kept-user-deletion', drift: 'missing', drifts: true, update: 'keep', updateDropped: 'keep', keptBecause: 'you deleted it' },
-  'write-once': { generate: 'write-once', drift: 'write-once', drifts: false, update: 'keep', updateDropped: 'keep', keptBecause: 'yours after the first render (write-once)' },
-  'write-once-deleted': { generate: 'kept-user-deletion', drift: 'deleted', drifts: false, update: 'keep', updateDropped: 'keep', keptBecause: 'you deleted it (write-once)' },
-  foreign: { generate: 'kept-existing', drift: 'foreign', drifts: true, update: 'keep', updateDropped: 'keep', keptBecause: 'it existed before Slipway generated it' },
+  'write-once': {
+    generate: 'write-once',
+    drift: 'write-once',
+    drifts: false,
+    update: 'keep',
+    updateDropped: 'keep',
+    keptBecause: 'yours after the first render (write-once)',
+  },
+  'write-once-deleted': {
+    generate: 'kept-user-deletion',
+    drift: 'deleted',
+    drifts: false,
+    update: 'keep',
+    updateDropped: 'keep',
+    keptBecause: 'you deleted it (write-once)',
+  },
+  foreign: {
+    generate: 'kept-existing',
+    drift: 'foreign',
+    drifts: true,
+    update: 'keep',
+    updateDropped: 'keep',
+    keptBecause: 'it existed before Slipway generated it',
+  },
 };
 
 /** Drift states that fail the check. */
-export const DRIFTING_STATES: ReadonlySet<DriftState> = new Set(Object.values(OWNERSHIP_RULES).filter((r) => r.drifts).map((r) => r.drift));
+export const DRIFTING_STATES: ReadonlySet<DriftState> = new Set(
+  Object.values(OWNERSHIP_RULES)
+    .filter((r) => r.drifts)
+    .map((r) => r.drift),
+);
 
 /** The hash an answers record holds for a path (own keys only: the record is repository input). */
 export function recordedFor(files: Readonly<Record<string, string>> | undefined, path: string): string | undefined {

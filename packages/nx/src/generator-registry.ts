@@ -10,7 +10,8 @@ export interface GeneratorRun {
   readonly mode: 'generate' | 'rerender';
 }
 
-export type GeneratorFunction = (tree: Tree, options: Record<string, unknown>, run?: GeneratorRun) => Promise<GeneratorCallback | void | unknown>;
+/** Resolves to its install task (a GeneratorCallback) or nothing: runGenerator checks which. */
+export type GeneratorFunction = (tree: Tree, options: Record<string, unknown>, run?: GeneratorRun) => Promise<unknown>;
 
 // Run from source (the specs) this module is .ts, built it is .js; the generators are the same.
 const codeExtension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';

@@ -25,7 +25,9 @@ const generators = Object.keys(manifest.generators);
 
 async function zodSchemaOf(generator: string): Promise<z.ZodType> {
   const module = (await import(join(repoRoot, 'generators', generator, 'schema.ts'))) as Record<string, unknown>;
-  const schemas = Object.entries(module).filter(([name, value]) => name.endsWith('Schema') && typeof value === 'object' && value !== null && 'safeParse' in value);
+  const schemas = Object.entries(module).filter(
+    ([name, value]) => name.endsWith('Schema') && typeof value === 'object' && value !== null && 'safeParse' in value,
+  );
   expect(schemas, `${generator}/schema.ts exports one option schema`).toHaveLength(1);
   return schemas[0]![1] as z.ZodType;
 }

@@ -20,10 +20,13 @@ describe('the generator table is the one list of generators', () => {
   });
 
   it('has a row for each folder under generators/, each with its generator, zod schema and schema.json', () => {
-    const folders = readdirSync(join(repoRoot, 'generators'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = readdirSync(join(repoRoot, 'generators'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(generatorTable.map((row) => row.name).sort()).toEqual(folders.sort());
     for (const { name } of generatorTable) {
-      for (const file of ['generator.ts', 'schema.ts', 'schema.json']) expect(existsSync(join(repoRoot, 'generators', name, file)), `${name}/${file}`).toBe(true);
+      for (const file of ['generator.ts', 'schema.ts', 'schema.json'])
+        expect(existsSync(join(repoRoot, 'generators', name, file)), `${name}/${file}`).toBe(true);
     }
   });
 

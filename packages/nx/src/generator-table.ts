@@ -54,8 +54,7 @@ export const generatorTable = [
   },
   {
     name: 'compose',
-    description:
-      'Add compose.yaml (PostgreSQL with pgvector, optional Redis), a hardened compose.prod.yaml and an optional Prometheus + Grafana overlay.',
+    description: 'Add compose.yaml (PostgreSQL with pgvector, optional Redis), a hardened compose.prod.yaml and an optional Prometheus + Grafana overlay.',
     records: 'files',
     layer: 'compose',
     deploy: { default: true },

@@ -88,7 +88,7 @@ describe('names derived from a service name', () => {
     expect(namespaceBaseProblem('a'.repeat(NAMESPACE_BASE_MAX + 1))).toMatch(/^must be at most 55 characters/);
   });
 
-  it('knows Slipway\'s nx.json plugin entries by either name, as a string or an object', () => {
+  it("knows Slipway's nx.json plugin entries by either name, as a string or an object", () => {
     expect(isSlipwayPlugin('@slipway/nx')).toBe(true);
     expect(isSlipwayPlugin({ plugin: '@slipway/nx/plugin' })).toBe(true);
     expect(isSlipwayPlugin({ plugin: '@nx/js' })).toBe(false);

@@ -30,7 +30,10 @@ export function parseOptions<S extends z.ZodType>(tree: Tree, generator: string,
   const known = optionNames(schema);
   const unknown = known ? Object.keys(given).filter((key) => !known.includes(key)) : [];
   if (unknown.length > 0) {
-    throw optionsError(generator, unknown.map((key) => `--${key}: is not an option of @slipway/nx:${generator}; the options are ${known!.map((k) => `--${k}`).join(', ')}`));
+    throw optionsError(
+      generator,
+      unknown.map((key) => `--${key}: is not an option of @slipway/nx:${generator}; the options are ${known!.map((k) => `--${k}`).join(', ')}`),
+    );
   }
   const result = schema.safeParse(readsTeamDefaults(generator) ? { ...teamDefaults(tree, generator), ...given } : given);
   if (result.success) return result.data;

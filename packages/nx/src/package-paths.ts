@@ -32,6 +32,4 @@ export const templatesRoot: string = (() => {
   return join(found, 'templates');
 })();
 
-export const slipwayVersion: string = (
-  JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }
-).version;
+export const slipwayVersion: string = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;

@@ -190,12 +190,7 @@ function mergeTargets(tree: Tree, root: string, content: string): void {
  * is what we generated last time (the user never touched it); everything else is left alone and
  * reported. Who owns which file is decided by file-ownership.ts.
  */
-export function applyFiles(
-  tree: Tree,
-  projectRoot: string,
-  files: readonly RenderedFile[],
-  previous: GeneratorRecord | undefined,
-): ApplyResult {
+export function applyFiles(tree: Tree, projectRoot: string, files: readonly RenderedFile[], previous: GeneratorRecord | undefined): ApplyResult {
   const hashes: Record<string, string> = {};
   const outcomes: Array<{ path: string; outcome: FileOutcome }> = [];
   for (const file of files) {

@@ -28,7 +28,10 @@ export class ScratchTree implements Tree {
   }
 
   private normalize(path: string): string {
-    return path.replace(/\\/g, '/').replace(/^\.?\//, '').replace(/\/+$/, '');
+    return path
+      .replace(/\\/g, '/')
+      .replace(/^\.?\//, '')
+      .replace(/\/+$/, '');
   }
 
   read(filePath: string): Buffer | null;

@@ -44,7 +44,7 @@ export function registryLoader(workspaceRoot: string): RenderingApiLoader {
         execFileSync('tar', ['-xzf', join(cache, tarball), '-C', cache], { stdio: 'ignore' });
       } catch (error) {
         const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim().split('\n').pop();
-        throw new Error(`could not fetch @slipway/nx@${version} from the registry (${stderr || (error as Error).message})`);
+        throw new Error(`could not fetch @slipway/nx@${version} from the registry (${stderr || (error as Error).message})`, { cause: error });
       }
     }
     const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { main?: unknown };

@@ -30,12 +30,7 @@ export interface TeamLayer {
 /** The parts of nx.json we read; other plugin entries and options pass through unchecked. */
 const nxJsonSchema = z.looseObject({
   plugins: z
-    .array(
-      z.union([
-        z.string(),
-        z.looseObject({ plugin: z.string(), options: z.looseObject({ layers: z.unknown().optional() }).optional() }),
-      ]),
-    )
+    .array(z.union([z.string(), z.looseObject({ plugin: z.string(), options: z.looseObject({ layers: z.unknown().optional() }).optional() })]))
     .optional(),
 });
 
@@ -47,7 +42,6 @@ const layersOption = z.array(
 const manifestSchema = z.looseObject({ name: layerName.optional(), version: exactVersion.optional() });
 
 const defaultsSchema = z.record(z.string(), jsonObject, { message: 'must be an object of option defaults by generator' });
-
 
 function filesUnder(tree: Tree, dir: string): string[] {
   return tree
@@ -79,13 +73,23 @@ const HISTORY_DEPTH = 200;
  */
 export function restoreTeamLayer(tree: Tree, layer: { path: string; name: string; hash: string }): void {
   // Already checked by the answers parser; checked again here because this path reaches git.
-  if (!layerFolder.safeParse(layer.path).success) throw new UntrustedFileError(`team layer path ${JSON.stringify(layer.path)} is not a folder inside the workspace`);
+  if (!layerFolder.safeParse(layer.path).success)
+    throw new UntrustedFileError(`team layer path ${JSON.stringify(layer.path)} is not a folder inside the workspace`);
   if (tree.exists(layer.path) && layerHash(tree, layer.path) === layer.hash) return;
   // Literal pathspecs: a recorded path is a folder name, never git pathspec magic such as ":(glob)".
-  const git = (args: string[]) => execFileSync('git', ['--literal-pathspecs', ...args], { cwd: tree.root, encoding: 'buffer', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+  const git = (args: string[]) =>
+    execFileSync('git', ['--literal-pathspecs', ...args], {
+      cwd: tree.root,
+      encoding: 'buffer',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   let commits: string[];
   try {
-    commits = git(['log', '--format=%H', '-n', String(HISTORY_DEPTH), '--', layer.path]).toString().split('\n').filter(Boolean);
+    commits = git(['log', '--format=%H', '-n', String(HISTORY_DEPTH), '--', layer.path])
+      .toString()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     throw new Error(`team layer ${layer.name} has changed and the workspace has no git history to find its earlier version`);
   }
@@ -122,7 +126,12 @@ export function teamLayers(tree: Tree): TeamLayer[] {
     if (!tree.exists(path)) throw new UntrustedFileError(`nx.json declares the Slipway layer "${path}", but there is no such folder`);
     const manifestFile = `${path}/slipway-layer.json`;
     const meta = tree.exists(manifestFile)
-      ? parseUntrusted(manifestSchema, readJson<object>(tree, manifestFile), manifestFile, 'give the layer a "name" (letters, digits, "@", ".", "_", "/", "-") and an exact "version" such as 1.0.0.')
+      ? parseUntrusted(
+          manifestSchema,
+          readJson<object>(tree, manifestFile),
+          manifestFile,
+          'give the layer a "name" (letters, digits, "@", ".", "_", "/", "-") and an exact "version" such as 1.0.0.',
+        )
       : {};
     return { path, name: meta.name ?? path, version: meta.version ?? '0.0.0', hash: layerHash(tree, path) };
   });

@@ -3,7 +3,28 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { bicepString, json, shellQuote, yaml } from './template-format.js';
 
-const AMBIGUOUS = ['null', 'Null', 'true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n', '~', '1234', '0x1f', '0o17', '1e5', 'e5', '1_000', '12:30', '.inf', '.nan'];
+const AMBIGUOUS = [
+  'null',
+  'Null',
+  'true',
+  'false',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'y',
+  'n',
+  '~',
+  '1234',
+  '0x1f',
+  '0o17',
+  '1e5',
+  'e5',
+  '1_000',
+  '12:30',
+  '.inf',
+  '.nan',
+];
 const SYNTAX = ['a: b', 'a #b', '#a', '- a', '*a', '&a', '!a', '@a', '`a', '%a', '{a}', '[a]', '"a"', "'a'", '|a', '>a', '', ' a', 'a ', 'a\nb'];
 
 describe('yaml(): a scalar that reads back as the same value', () => {
@@ -16,10 +37,16 @@ describe('yaml(): a scalar that reads back as the same value', () => {
     expect(yaml(value)).not.toContain('\n');
   });
 
-  it.each(['orders', 'orders-success-rate', 'http://prom:9090/p?x=1&y=2', 'registry.example.com/orders:0.1.0', 'localhost,127.0.0.1,[::1],orders', '.', '../..', 'PORT=3000'])(
-    '%j stays plain, as the templates wrote it before',
-    (value) => expect(yaml(value)).toBe(value),
-  );
+  it.each([
+    'orders',
+    'orders-success-rate',
+    'http://prom:9090/p?x=1&y=2',
+    'registry.example.com/orders:0.1.0',
+    'localhost,127.0.0.1,[::1],orders',
+    '.',
+    '../..',
+    'PORT=3000',
+  ])('%j stays plain, as the templates wrote it before', (value) => expect(yaml(value)).toBe(value));
 
   it('keeps numbers and booleans what they are', () => {
     expect(parse(`a: ${yaml(3000)}\nb: ${yaml(true)}`)).toEqual({ a: 3000, b: true });
@@ -38,7 +65,10 @@ describe('json(), bicepString(), shellQuote()', () => {
     expect(bicepString(9464)).toBe("'9464'");
   });
 
-  it.each(['orders', "it's", '$(rm -rf /) `x` "y" \\ * ?', '{"text":"Slipway smoke test."}', ''])('shellQuote(%j) is one word the shell reads back', (value) => {
-    expect(execFileSync('sh', ['-c', `printf %s ${shellQuote(value)}`], { encoding: 'utf8' })).toBe(value);
-  });
+  it.each(['orders', "it's", '$(rm -rf /) `x` "y" \\ * ?', '{"text":"Slipway smoke test."}', ''])(
+    'shellQuote(%j) is one word the shell reads back',
+    (value) => {
+      expect(execFileSync('sh', ['-c', `printf %s ${shellQuote(value)}`], { encoding: 'utf8' })).toBe(value);
+    },
+  );
 });

@@ -41,6 +41,8 @@ describe('outputPath', () => {
   });
 
   it('refuses a path variable that is not a string', () => {
-    expect(() => outputPath('__environment__/x.ejs', { environment: 1 })).toThrow('template path "__environment__/x.ejs": "environment" is not a string template variable');
+    expect(() => outputPath('__environment__/x.ejs', { environment: 1 })).toThrow(
+      'template path "__environment__/x.ejs": "environment" is not a string template variable',
+    );
   });
 });

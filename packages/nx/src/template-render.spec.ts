@@ -13,7 +13,9 @@ function files(dir: string): string[] {
 
 describe('renderTemplate: raw everywhere, escaped by format', () => {
   it('renders values raw: & stays &', () => {
-    expect(renderTemplate('address: <%- url %>\n', { url: 'http://prom:9090/p?x=1&y=2' }, '/t.yaml.ejs', 't.yaml.ejs')).toBe('address: http://prom:9090/p?x=1&y=2\n');
+    expect(renderTemplate('address: <%- url %>\n', { url: 'http://prom:9090/p?x=1&y=2' }, '/t.yaml.ejs', 't.yaml.ejs')).toBe(
+      'address: http://prom:9090/p?x=1&y=2\n',
+    );
   });
 
   it('gives every template the format helpers', () => {

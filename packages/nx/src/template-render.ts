@@ -2,6 +2,7 @@ import ejs from 'ejs';
 import { templateFormats } from './template-format.js';
 
 /** `<%=` writes the value as `<%-` does: ejs's default HTML escaping (`&` → `&amp;`) is wrong in every format we render. */
+// eslint-disable-next-line @typescript-eslint/no-base-to-string -- EJS semantics: a value renders as String(value), as `<%-` does.
 const raw = (value: unknown): string => (value == null ? '' : String(value));
 
 /**

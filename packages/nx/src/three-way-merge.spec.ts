@@ -50,7 +50,13 @@ describe('mergeProjectTargets', () => {
     const { content, kept } = mergeProjectTargets(ours, base, theirs);
     const merged = JSON.parse(content) as { tags: string[]; targets: Record<string, unknown> };
     expect(merged.tags).toEqual(['mine']);
-    expect(merged.targets).toEqual({ build: { command: 'tsc -b' }, gone: { command: 'x' }, lint: { command: 'eslint' }, serve: { command: 'tsx' }, test: { command: 'jest' } });
+    expect(merged.targets).toEqual({
+      build: { command: 'tsc -b' },
+      gone: { command: 'x' },
+      lint: { command: 'eslint' },
+      serve: { command: 'tsx' },
+      test: { command: 'jest' },
+    });
     expect(kept).toEqual(['test']);
   });
 

@@ -23,9 +23,7 @@ export function isExactVersion(value: string): boolean {
   return value === (parsed.build.length > 0 ? `${parsed.version}+${parsed.build.join('.')}` : parsed.version);
 }
 
-export const exactVersion = z
-  .string()
-  .refine(isExactVersion, { message: 'must be an exact version such as 1.4.2 (no ranges, tags, paths or URLs)' });
+export const exactVersion = z.string().refine(isExactVersion, { message: 'must be an exact version such as 1.4.2 (no ranges, tags, paths or URLs)' });
 
 /**
  * Why a path is not a normalized path relative to the workspace, or undefined when it is:
@@ -34,6 +32,7 @@ export const exactVersion = z
 export function relativePathProblem(path: string, allowEmpty = false): string | undefined {
   if (path === '') return allowEmpty ? undefined : 'must not be empty';
   if (path.length > 1024) return 'is too long';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses.
   if (/[\u0000-\u001f\u007f]/.test(path)) return 'must not contain control characters';
   if (path.includes('\\')) return 'must use forward slashes';
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'must be relative to the workspace, not absolute';

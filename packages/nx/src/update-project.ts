@@ -107,7 +107,9 @@ export async function updateProject(
     let twoWayReason: string | undefined = options.twoWay ? 'asked for with --twoWay' : undefined;
     if (!options.twoWay) {
       try {
-        const sameLayers = (record.layers ?? []).every((l) => theirs.layers?.some((t) => t.path === l.path && t.hash === l.hash)) && (theirs.layers?.length ?? 0) === (record.layers?.length ?? 0);
+        const sameLayers =
+          (record.layers ?? []).every((l) => theirs.layers?.some((t) => t.path === l.path && t.hash === l.hash)) &&
+          (theirs.layers?.length ?? 0) === (record.layers?.length ?? 0);
         const api = record.version === slipwayVersion ? currentApi : await options.loadVersion(record.version);
         base = record.version === slipwayVersion && sameLayers ? theirs : await render(api, tree, key, record, projectRoot, true);
       } catch (error) {
@@ -127,7 +129,13 @@ export async function updateProject(
       const decision = decide(ours, baseFiles.get(path), next, recordedFor(record.files, path), labels);
       writeManagedFile(tree, target, decision.content, next?.grain);
       if (next && decision.outcome !== 'removed') hashes[path] = recordedHash(next);
-      files.push({ path: target, outcome: decision.outcome, before: ours, after: tree.read(target, 'utf-8'), ...(decision.reason ? { reason: decision.reason } : {}) });
+      files.push({
+        path: target,
+        outcome: decision.outcome,
+        before: ours,
+        after: tree.read(target, 'utf-8'),
+        ...(decision.reason ? { reason: decision.reason } : {}),
+      });
     }
     writeGeneratorRecord(tree, projectRoot, key, {
       version: slipwayVersion,

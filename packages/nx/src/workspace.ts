@@ -50,9 +50,7 @@ export function ensureRootDevDependencies(tree: Tree, deps: Readonly<Record<stri
   const missing = Object.entries(deps).filter(([name]) => !pkg.devDependencies?.[name] && !pkg.dependencies?.[name]);
   if (missing.length === 0) return false;
   updateJson<RootPackageJson>(tree, 'package.json', (json) => {
-    json.devDependencies = Object.fromEntries(
-      [...Object.entries(json.devDependencies ?? {}), ...missing].sort(([a], [b]) => a.localeCompare(b)),
-    );
+    json.devDependencies = Object.fromEntries([...Object.entries(json.devDependencies ?? {}), ...missing].sort(([a], [b]) => a.localeCompare(b)));
     return json;
   });
   return true;

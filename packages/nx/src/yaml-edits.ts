@@ -53,7 +53,7 @@ export function seqItems(node: unknown): ParsedNode[] {
 
 /** Replaces a scalar's source text (its quotes included) with a plain value. */
 export function replaceScalar(node: Node, value: string): Splice {
-  const [start, end] = (node as ParsedNode).range!;
+  const [start, end] = (node as ParsedNode).range;
   return { start, end, text: value };
 }
 
@@ -70,7 +70,7 @@ export function lineEnd(source: string, offset: number): number {
 
 /** Removes a `key: value` pair, whole lines, keeping the rest of the file as it was. */
 export function removePair(source: string, pair: Pair<ParsedNode, ParsedNode | null>): Splice {
-  const start = lineStart(source, pair.key.range![0]);
-  const valueEnd = pair.value?.range?.[1] ?? pair.key.range![1];
-  return { start, end: lineEnd(source, Math.max(valueEnd - 1, pair.key.range![1])), text: '' };
+  const start = lineStart(source, pair.key.range[0]);
+  const valueEnd = pair.value?.range?.[1] ?? pair.key.range[1];
+  return { start, end: lineEnd(source, Math.max(valueEnd - 1, pair.key.range[1])), text: '' };
 }

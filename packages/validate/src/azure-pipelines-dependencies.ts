@@ -24,7 +24,8 @@ export function checkStages(stages: readonly Stage[]): string[] {
     if (!jobsOf(stage.node).some(isDeployment)) return;
     const before = ancestors(stage);
     for (const earlier of stages.slice(0, index)) {
-      if (!before.has(earlier.name)) problems.push(`stage ${stage.name} deploys without depending on stage ${earlier.name} above it; deploy stages must run in order`);
+      if (!before.has(earlier.name))
+        problems.push(`stage ${stage.name} deploys without depending on stage ${earlier.name} above it; deploy stages must run in order`);
     }
   });
   // stageDependencies.<Stage> only resolves for stages this one depends on directly.
@@ -42,7 +43,8 @@ export function checkStages(stages: readonly Stage[]): string[] {
 /** Deployment jobs name an environment, and jobs depend on jobs of their own stage. */
 export function checkJobs(doc: Json, stages: readonly Stage[]): string[] {
   const problems: string[] = [];
-  const containers: Array<{ where: string; node: Json }> = stages.length > 0 ? stages.map((s) => ({ where: `stage ${s.name}`, node: s.node })) : [{ where: 'pipeline', node: doc }];
+  const containers: Array<{ where: string; node: Json }> =
+    stages.length > 0 ? stages.map((s) => ({ where: `stage ${s.name}`, node: s.node })) : [{ where: 'pipeline', node: doc }];
   for (const { where, node } of containers) {
     const jobs = jobsOf(node);
     const names = new Set(jobs.map((j) => String(j['job'] ?? j['deployment'] ?? '')));

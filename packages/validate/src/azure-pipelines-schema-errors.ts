@@ -7,7 +7,6 @@ function describe(path: string, error: ErrorObject): string {
   return `${where}: ${error.message ?? error.keyword}`;
 }
 
-
 /** Errors of one shape, minus what nested `anyOf`s repeat (a `type` miss beside the branch that fits). */
 export function readable(path: string, errors: readonly ErrorObject[]): string[] {
   const specific = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf');

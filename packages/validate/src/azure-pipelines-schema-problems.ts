@@ -1,6 +1,6 @@
 import { type Branch, loadSchema, validatorFor } from './azure-pipelines-schema.js';
 import { readable } from './azure-pipelines-schema-errors.js';
-import { type Json, isObject, oneOrMany } from './json-shapes.js';
+import { isObject, oneOrMany } from './json-shapes.js';
 
 // Readable schema errors. Steps, jobs and stages are each an `anyOf` of many shapes (one per task),
 // and ajv reports every shape's failure. So each node is checked on its own, against the one shape
@@ -20,7 +20,7 @@ function claims(definitions: Readonly<Record<string, Branch>>, raw: Branch, valu
   if (branch.type && branch.type !== JSON_TYPE(value)) return false;
   const first = branch.firstProperty?.[0];
   if (first !== undefined && !(isObject(value) && first in value)) return false;
-  const taskPattern = isObject(branch.properties?.['task']) ? (branch.properties['task'] as Json)['pattern'] : undefined;
+  const taskPattern = isObject(branch.properties?.['task']) ? branch.properties['task']['pattern'] : undefined;
   if (typeof taskPattern === 'string') return isObject(value) && new RegExp(taskPattern, 'i').test(String(value['task']));
   return true;
 }

@@ -10,7 +10,9 @@ export function checkSecrets(doc: Json): string[] {
     if (Array.isArray(node)) return node.forEach((item, index) => visit(item, `${path}[${index}]`));
     if (typeof node === 'string') {
       if (/az\s+login\b[^\n]*--service-principal/.test(node) || /\bConnect-AzAccount\b[^\n]*-ServicePrincipal/.test(node)) {
-        problems.push(`${path}: logs in with a service principal secret in the script; use AzureCLI@2 with a workload identity federation service connection (azureSubscription)`);
+        problems.push(
+          `${path}: logs in with a service principal secret in the script; use AzureCLI@2 with a workload identity federation service connection (azureSubscription)`,
+        );
       }
       return;
     }

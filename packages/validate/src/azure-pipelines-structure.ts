@@ -9,7 +9,9 @@ export interface Stage {
 }
 
 export function stagesOf(doc: Json): Stage[] {
-  const stages = oneOrMany(doc['stages']).filter(isObject).filter((s) => typeof s['stage'] === 'string');
+  const stages = oneOrMany(doc['stages'])
+    .filter(isObject)
+    .filter((s) => typeof s['stage'] === 'string');
   return stages.map((node, index) => ({
     name: String(node['stage']),
     // Without dependsOn a stage depends on the one before it; `dependsOn: []` makes it independent.
@@ -29,7 +31,10 @@ export function stepsOf(job: Json): Json[] {
   const nested: unknown[] = [];
   const visit = (node: unknown): void => {
     if (!isObject(node)) return;
-    for (const [key, value] of Object.entries(node)) (key === 'steps' ? nested.push(...oneOrMany(value)) : visit(value));
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'steps') nested.push(...oneOrMany(value));
+      else visit(value);
+    }
   };
   visit(job['strategy']);
   return [...oneOrMany(job['steps']), ...nested].filter(isObject);
@@ -37,7 +42,10 @@ export function stepsOf(job: Json): Json[] {
 
 /** Every job with where it sits (`stage Build`, `pipeline`); a pipeline of bare steps is one job. */
 export function locatedJobs(doc: Json, stages: readonly Stage[]): Array<{ where: string; job: Json }> {
-  const jobs = stages.length > 0 ? stages.flatMap((s) => jobsOf(s.node).map((job) => ({ where: `stage ${s.name}`, job }))) : jobsOf(doc).map((job) => ({ where: 'pipeline', job }));
+  const jobs =
+    stages.length > 0
+      ? stages.flatMap((s) => jobsOf(s.node).map((job) => ({ where: `stage ${s.name}`, job })))
+      : jobsOf(doc).map((job) => ({ where: 'pipeline', job }));
   if (jobs.length === 0) jobs.push({ where: 'pipeline', job: doc });
   return jobs;
 }

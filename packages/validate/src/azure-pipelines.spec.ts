@@ -15,9 +15,7 @@ describe('Azure Pipelines validator', () => {
     await newMcpServiceGenerator(tree, { name: 'billing', database: 'none', skipInstall: true });
     await azurePipelinesGenerator(tree, { project: 'orders' });
     await azurePipelinesGenerator(tree, { project: 'billing', environments: 'dev,qa,prod' });
-    const files = new Map(
-      ['services/orders/azure-pipelines.yml', 'services/billing/azure-pipelines.yml'].map((p) => [p, tree.read(p, 'utf-8')!]),
-    );
+    const files = new Map(['services/orders/azure-pipelines.yml', 'services/billing/azure-pipelines.yml'].map((p) => [p, tree.read(p, 'utf-8')!]));
     expect(await azurePipelinesValidator.validate(files)).toEqual([]);
   });
 
@@ -37,7 +35,10 @@ describe('Azure Pipelines validator', () => {
     ['inline-service-principal.azure-pipelines.yml', /logs in with a service principal secret in the script/],
     ['inline-service-principal.azure-pipelines.yml', /variable AZURE_CLIENT_SECRET holds a credential in plain text/],
     ['push-without-scan.azure-pipelines.yml', /stage Image: job Push step 1 pushes the image before a vulnerability scan gates it/],
-    ['migration-url-for-tests.azure-pipelines.yml', /stage Build: job Test step 1 gets DATABASE_MIGRATION_URL \(the database owner\) but does not run the migration/],
+    [
+      'migration-url-for-tests.azure-pipelines.yml',
+      /stage Build: job Test step 1 gets DATABASE_MIGRATION_URL \(the database owner\) but does not run the migration/,
+    ],
     ['stage-dependencies-not-listed.azure-pipelines.yml', /stage Deploy_production reads stageDependencies\.Image but does not list Image in dependsOn/],
   ])('catches %s: %s', async (name, expected) => {
     const problems = await azurePipelinesValidator.validate(new Map([[name, readFileSync(join(fixtures, name), 'utf8')]]));

@@ -17,7 +17,13 @@ export { schemaProblems } from './azure-pipelines-schema-problems.js';
 export function pipelinePolicyProblems(doc: unknown): string[] {
   if (!isObject(doc)) return [];
   const stages = stagesOf(doc);
-  return [...checkStages(stages), ...checkJobs(doc, stages), ...checkSecrets(doc), ...checkScanBeforePush(doc, stages), ...checkMigrationCredential(doc, stages)];
+  return [
+    ...checkStages(stages),
+    ...checkJobs(doc, stages),
+    ...checkSecrets(doc),
+    ...checkScanBeforePush(doc, stages),
+    ...checkMigrationCredential(doc, stages),
+  ];
 }
 
 /** Azure Pipelines YAML, parsed as the service does: every scalar a string (YAML failsafe schema). */

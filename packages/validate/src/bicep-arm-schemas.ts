@@ -85,8 +85,12 @@ function loadArmSchemas(): ArmSchemas {
   ajv.addSchema(loadArmFile(join(armSchemasDir, 'common', 'definitions.json')));
   const index = new Map<string, SchemaEntry>();
   const versionsByType = new Map<string, string[]>();
-  for (const version of readdirSync(armSchemasDir).filter((d) => /^\d{4}-\d{2}-\d{2}/.test(d)).sort()) {
-    for (const fileName of readdirSync(join(armSchemasDir, version)).filter((f) => f.endsWith('.json')).sort()) {
+  for (const version of readdirSync(armSchemasDir)
+    .filter((d) => /^\d{4}-\d{2}-\d{2}/.test(d))
+    .sort()) {
+    for (const fileName of readdirSync(join(armSchemasDir, version))
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const schema = loadArmFile(join(armSchemasDir, version, fileName));
       closeObjects(schema['definitions']);
       for (const section of Object.keys(schema).filter((k) => k.endsWith('resourceDefinitions'))) {

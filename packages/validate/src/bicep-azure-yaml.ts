@@ -8,8 +8,38 @@ export const isAzureYaml = (path: string): boolean => /(^|\/)azure\.ya?ml$/.test
 
 const AZD_LANGUAGES = ['dotnet', 'csharp', 'fsharp', 'py', 'python', 'js', 'ts', 'java', 'docker'];
 const AZD_HOSTS = ['appservice', 'containerapp', 'function', 'staticwebapp', 'aks', 'springapp', 'ai.endpoint'];
-const AZD_TOP = ['name', 'resourceGroup', 'metadata', 'infra', 'services', 'pipeline', 'hooks', 'requiredVersions', 'state', 'platform', 'workflows', 'cloud', 'resources'];
-const AZD_SERVICE = ['project', 'language', 'host', 'module', 'dist', 'docker', 'resourceName', 'image', 'hooks', 'k8s', 'apiVersion', 'config', 'env', 'uses', 'remoteBuild'];
+const AZD_TOP = [
+  'name',
+  'resourceGroup',
+  'metadata',
+  'infra',
+  'services',
+  'pipeline',
+  'hooks',
+  'requiredVersions',
+  'state',
+  'platform',
+  'workflows',
+  'cloud',
+  'resources',
+];
+const AZD_SERVICE = [
+  'project',
+  'language',
+  'host',
+  'module',
+  'dist',
+  'docker',
+  'resourceName',
+  'image',
+  'hooks',
+  'k8s',
+  'apiVersion',
+  'config',
+  'env',
+  'uses',
+  'remoteBuild',
+];
 const AZD_DOCKER = ['path', 'context', 'platform', 'target', 'registry', 'image', 'tag', 'buildArgs', 'remoteBuild', 'network'];
 
 export function azureYamlProblems(path: string, text: string, files: ReadonlyMap<string, string>): ValidationProblem[] {
@@ -43,7 +73,10 @@ export function azureYamlProblems(path: string, text: string, files: ReadonlyMap
     if (!AZD_HOSTS.includes(String(service['host']))) problems.push(problem(`services.${name}.host must be one of ${AZD_HOSTS.join(', ')}`));
     if (service['docker'] !== undefined) unknown(`services.${name}.docker`, service['docker'] as Json, AZD_DOCKER);
     // azd finds the Container App by this tag.
-    const bicep = [...files].filter(([p]) => p.endsWith('.bicep')).map(([, t]) => t).join('\n');
+    const bicep = [...files]
+      .filter(([p]) => p.endsWith('.bicep'))
+      .map(([, t]) => t)
+      .join('\n');
     if (service['host'] === 'containerapp' && !bicep.includes(`'azd-service-name'`)) {
       problems.push(problem(`services.${name}: no Bicep resource carries the 'azd-service-name' tag azd deploys to`));
     }

@@ -39,7 +39,9 @@ export function exposureProblems(file: BicepFile): ValidationProblem[] {
           const opsPort = Number(asJson(ops)['value']);
           if (!Number.isInteger(opsPort)) continue;
           if (targetPort === opsPort) {
-            problems.add(`${at(use.node)}: ingress targetPort ${opsPort} is the ops port (OPS_PORT): /metrics and /readyz would be public; target the service port`);
+            problems.add(
+              `${at(use.node)}: ingress targetPort ${opsPort} is the ops port (OPS_PORT): /metrics and /readyz would be public; target the service port`,
+            );
           }
           for (const probe of arrayAt(container, 'probes')) {
             const port = objectAt(probe, 'httpGet')['port'];

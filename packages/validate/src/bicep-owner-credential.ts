@@ -72,7 +72,8 @@ export function ownerCredentialProblems(file: BicepFile): ValidationProblem[] {
     const ownerSecrets = new Set<string>();
     for (const secret of objectsOf(valueAt(body, 'properties', 'configuration', 'secrets'), vars)) {
       const name = literal(propertyValue(secret, 'name'));
-      if (OWNER.test(name) || ownerNamesIn(propertyValue(secret, 'keyVaultUrl')).length > 0 || ownerNamesIn(propertyValue(secret, 'value')).length > 0) ownerSecrets.add(name);
+      if (OWNER.test(name) || ownerNamesIn(propertyValue(secret, 'keyVaultUrl')).length > 0 || ownerNamesIn(propertyValue(secret, 'value')).length > 0)
+        ownerSecrets.add(name);
     }
     for (const container of objectsOf(valueAt(body, 'properties', 'template', 'containers'), vars)) {
       for (const env of objectsOf(propertyValue(container, 'env'), vars)) {

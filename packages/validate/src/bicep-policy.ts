@@ -18,7 +18,10 @@ export function policyProblems(file: BicepFile): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   for (const [name, param] of file.params) {
     if (looksLikeCredential(name) && !param.secure) {
-      problems.push({ file: file.path, message: `${at(param.node)}: param "${name}" looks like a credential; mark it @secure() so it stays out of logs and deployment history` });
+      problems.push({
+        file: file.path,
+        message: `${at(param.node)}: param "${name}" looks like a credential; mark it @secure() so it stays out of logs and deployment history`,
+      });
     }
   }
   walk(file.root, (node) => {

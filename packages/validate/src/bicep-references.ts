@@ -27,7 +27,14 @@ function isFunctionName(node: SyntaxNode): boolean {
 function isNotAReference(node: SyntaxNode): boolean {
   const parent = node.parent;
   if (!parent) return true;
-  if (DECLARATIONS.has(parent.type) && same(parent.namedChildren.find((c) => c.type === 'identifier'), node)) return true;
+  if (
+    DECLARATIONS.has(parent.type) &&
+    same(
+      parent.namedChildren.find((c) => c.type === 'identifier'),
+      node,
+    )
+  )
+    return true;
   if (parent.type === 'object_property' && same(parent.namedChildren[0], node)) return true;
   if (parent.type === 'resource_expression' && !same(parent.namedChildren[0], node)) return true;
   for (let n: SyntaxNode | null = parent; n; n = n.parent) {

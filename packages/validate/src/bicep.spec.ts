@@ -43,9 +43,7 @@ describe('bicep validator', () => {
   });
 
   it("reports a typo'd property against the strict ARM schema", async () => {
-    expect(await messages('typo-property')).toEqual([
-      'main.bicep: line 4: Microsoft.App/containerApps@2026-01-01: /properties: unknown field "configuraton"',
-    ]);
+    expect(await messages('typo-property')).toEqual(['main.bicep: line 4: Microsoft.App/containerApps@2026-01-01: /properties: unknown field "configuraton"']);
   });
 
   it('flags shared_preload_libraries for pgvector', async () => {
@@ -104,9 +102,7 @@ describe('bicep validator', () => {
   });
 
   it('says which resource types it could not check', () => {
-    const files = new Map([
-      ['main.bicep', "resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {\n  name: 'vnet'\n  location: 'westeurope'\n}\n"],
-    ]);
+    const files = new Map([['main.bicep', "resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {\n  name: 'vnet'\n  location: 'westeurope'\n}\n"]]);
     expect(checkBicep(files)).toEqual({ problems: [], unchecked: ['Microsoft.Network/virtualNetworks@2024-05-01'] });
     expect(bicepValidator.uncheckedResourceTypes(files)).toEqual(['Microsoft.Network/virtualNetworks@2024-05-01']);
   });

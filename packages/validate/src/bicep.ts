@@ -31,7 +31,14 @@ export function checkBicep(files: ReadonlyMap<string, string>): BicepReport {
     const syntax = syntaxProblems(file);
     problems.push(...syntax);
     if (syntax.length > 0) continue;
-    problems.push(...referenceProblems(file), ...resourceProblems(file, unchecked), ...moduleProblems(file, bicepFiles), ...policyProblems(file), ...exposureProblems(file), ...ownerCredentialProblems(file));
+    problems.push(
+      ...referenceProblems(file),
+      ...resourceProblems(file, unchecked),
+      ...moduleProblems(file, bicepFiles),
+      ...policyProblems(file),
+      ...exposureProblems(file),
+      ...ownerCredentialProblems(file),
+    );
   }
   for (const [path, text] of files) {
     if (isParametersFile(path)) problems.push(...parametersProblems(path, text, bicepFiles.get(templateOfParametersFile(path)!)));

@@ -91,7 +91,10 @@ describe('slipway-validate', () => {
       return match ? [{ file: match[1]!, line: Number(match[2]), rule: match[3]!, message: match[4]! }] : [];
     });
     const problem = (file: RegExp, rule: RegExp, message: RegExp) =>
-      expect(reported.some((p) => file.test(p.file) && p.line > 0 && rule.test(p.rule) && message.test(p.message)), `${file} ${rule} ${message} in\n${result.out}`).toBe(true);
+      expect(
+        reported.some((p) => file.test(p.file) && p.line > 0 && rule.test(p.rule) && message.test(p.message)),
+        `${file} ${rule} ${message} in\n${result.out}`,
+      ).toBe(true);
     const at = (file: RegExp) => reported.find((p) => file.test(p.file))?.line;
     problem(/^services\/orders\/Dockerfile$/, /dockerfile/i, /root/i);
     problem(/^\.github\/workflows\/.*delivery\.yml$/, /workflow/i, /checkout@main|SHA/i);
@@ -107,10 +110,10 @@ describe('slipway-validate', () => {
 
   it('lists the checks that did not run when shellcheck is not on PATH, and --require-tools fails on them', async () => {
     const dir = writeWorkspace(tree);
-    // A PATH with every tool but shellcheck: links to the real yamllint, kubectl and docker-compose.
+    // A PATH with every tool but shellcheck: links to the real yamllint, kubectl, docker-compose and promtool.
     const bin = join(dir, 'bin');
     mkdirSync(bin);
-    for (const tool of ['yamllint', 'kubectl', 'docker-compose']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+    for (const tool of ['yamllint', 'kubectl', 'docker-compose', 'promtool']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
     const env = { ...process.env, PATH: bin };
     const warned = await run([dir, 'orders'], env);
     expect(warned.err).toMatch(/shellcheck did not run: shellcheck is not on PATH \(orders\); install: apt-get install shellcheck/);

@@ -40,7 +40,11 @@ function workspaceTree(root: string): Tree {
 }
 
 /** Validates every managed artifact of the recorded generations of the selected (or all managed) projects. */
-export async function validateWorkspace(root: string, only: readonly string[], path: string | undefined): Promise<Omit<ValidationReport, 'ok'> & { unknown: string[] }> {
+export async function validateWorkspace(
+  root: string,
+  only: readonly string[],
+  path: string | undefined,
+): Promise<Omit<ValidationReport, 'ok'> & { unknown: string[] }> {
   const tree = workspaceTree(root);
   const projects = getProjects(tree);
   const unknown = only.filter((name) => !projects.has(name));

@@ -94,11 +94,15 @@ export function ownerCredentialProblems(services: Record<string, Value>): string
       if (key === 'DATABASE_MIGRATION_URL' && oneShot) continue;
       const variable = variablesIn(value).find((v) => owner.variables.has(v));
       if (variable !== undefined) {
-        problems.push(`${where}.environment.${key} passes the database owner's password (\${${variable}}) to a container that is not the migration step; connect as the serving login with its own password`);
+        problems.push(
+          `${where}.environment.${key} passes the database owner's password (\${${variable}}) to a container that is not the migration step; connect as the serving login with its own password`,
+        );
       }
       const user = urlUser(value);
       if (user !== undefined && owner.users.has(user)) {
-        problems.push(`${where}.environment.${key} connects as the PostgreSQL owner "${user}"; only DATABASE_MIGRATION_URL on the one-shot migrate service may, the service uses the serving login`);
+        problems.push(
+          `${where}.environment.${key} connects as the PostgreSQL owner "${user}"; only DATABASE_MIGRATION_URL on the one-shot migrate service may, the service uses the serving login`,
+        );
       }
     }
     for (const secret of secretNames(service).filter((s) => owner.secrets.has(s) && !oneShot)) {

@@ -19,9 +19,7 @@ describe('compose validator', () => {
     tree.write('.npmrc', '@slipway:registry=http://127.0.0.1:4873/\n');
     await newMcpServiceGenerator(tree, { name: 'orders', skipInstall: true });
     await composeGenerator(tree, { project: 'orders', redis: true, monitoring: true });
-    const files = new Map(
-      ['compose.yaml', 'compose.prod.yaml', 'compose.monitoring.yaml'].map((f) => [f, tree.read(`services/orders/${f}`, 'utf-8')!]),
-    );
+    const files = new Map(['compose.yaml', 'compose.prod.yaml', 'compose.monitoring.yaml'].map((f) => [f, tree.read(`services/orders/${f}`, 'utf-8')!]));
     expect(await composeValidator.validate(files)).toEqual([]);
   });
 

@@ -76,7 +76,9 @@ function literalSecretProblems(where: string, name: string, value: string | unde
   }
   const password = URL_PASSWORD.exec(value)?.[1];
   if (password !== undefined && !REQUIRED_REFERENCE.test(password)) {
-    problems.push(`${where}.${name} has a literal password in its URL; write the password part as a variable, e.g. \${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}`);
+    problems.push(
+      `${where}.${name} has a literal password in its URL; write the password part as a variable, e.g. \${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}`,
+    );
   }
   return problems;
 }
@@ -133,7 +135,11 @@ function opsPortProblems(where: string, service: JsonObject): string[] {
   const ops = Number(entries(service['environment']).find(([key]) => key === 'OPS_PORT')?.[1]);
   if (!Number.isInteger(ops)) return [];
   const published = (Array.isArray(service['ports']) ? service['ports'] : []).some((entry) => containerPort(entry) === ops);
-  return published ? [`${where}.ports publishes the ops port ${ops} (OPS_PORT: /metrics, /readyz) on the host; leave it unpublished, Prometheus reaches it inside the compose network`] : [];
+  return published
+    ? [
+        `${where}.ports publishes the ops port ${ops} (OPS_PORT: /metrics, /readyz) on the host; leave it unpublished, Prometheus reaches it inside the compose network`,
+      ]
+    : [];
 }
 
 /** The Slipway policy checks on one parsed compose file. */
@@ -163,7 +169,8 @@ export function composePolicyProblems(doc: JsonObject): string[] {
     }
     for (const mount of Array.isArray(raw['volumes']) ? raw['volumes'] : []) {
       const volume = namedVolume(mount);
-      if (volume !== undefined && !declaredVolumes.has(volume)) problems.push(`${where}.volumes uses the named volume "${volume}", which the top-level volumes do not declare`);
+      if (volume !== undefined && !declaredVolumes.has(volume))
+        problems.push(`${where}.volumes uses the named volume "${volume}", which the top-level volumes do not declare`);
     }
     for (const secret of [...secretNames(raw['secrets']), ...secretNames(build?.['secrets'])]) {
       if (!declaredSecrets.has(secret)) problems.push(`${where} uses the secret "${secret}", which the top-level secrets do not declare`);
@@ -173,7 +180,9 @@ export function composePolicyProblems(doc: JsonObject): string[] {
     if (/--requirepass\b/.test(command)) {
       const test = isObject(raw['healthcheck']) ? commandText(raw['healthcheck']['test']) : '';
       if (!/REDISCLI_AUTH|(^|\s)-a\s|--pass\b|--askpass\b|--user\b/.test(test)) {
-        problems.push(`${where} sets --requirepass but its healthcheck does not authenticate (use REDISCLI_AUTH or redis-cli -a), so it reports NOAUTH, never healthy`);
+        problems.push(
+          `${where} sets --requirepass but its healthcheck does not authenticate (use REDISCLI_AUTH or redis-cli -a), so it reports NOAUTH, never healthy`,
+        );
       }
     }
   }

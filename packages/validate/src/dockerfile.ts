@@ -27,10 +27,13 @@ function lineOf(instruction: Instruction): number {
 
 /** `${NAME}`, `${NAME:-x}` and `$NAME` replaced by the global ARG defaults; unknown ones are left in place. */
 function resolveArgs(text: string, defaults: ReadonlyMap<string, string>): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced?: string, fallback?: string, bare?: string) => {
-    const name = braced ?? bare ?? '';
-    return defaults.get(name) ?? fallback ?? whole;
-  });
+  return text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, braced?: string, fallback?: string, bare?: string) => {
+      const name = braced ?? bare ?? '';
+      return defaults.get(name) ?? fallback ?? whole;
+    },
+  );
 }
 
 /** Repository, tag and digest of an image reference such as `ghcr.io/x/node:22@sha256:…`. */
@@ -42,7 +45,8 @@ function parseImage(reference: string): { tag: string | undefined; digest: boole
 }
 
 function pinningProblems(reference: string, what: string): string[] {
-  if (reference.includes('$')) return [`${what} "${reference}" depends on a build argument with no default, so it cannot be checked as pinned; give the ARG a pinned default`];
+  if (reference.includes('$'))
+    return [`${what} "${reference}" depends on a build argument with no default, so it cannot be checked as pinned; give the ARG a pinned default`];
   if (reference.toLowerCase() === 'scratch') return [];
   const { tag, digest } = parseImage(reference);
   const problems: string[] = [];
@@ -87,7 +91,11 @@ function referenceProblems(stages: readonly Stage[]): string[] {
       if (!(instruction instanceof ModifiableInstruction)) continue;
       const references = instruction.getFlags().flatMap((flag) => {
         if (flag.getName() === 'from') return [flag.getValue() ?? ''];
-        if (flag.getName() === 'mount') return flag.getOptions().filter((o) => o.getName() === 'from').map((o) => o.getValue() ?? '');
+        if (flag.getName() === 'mount')
+          return flag
+            .getOptions()
+            .filter((o) => o.getName() === 'from')
+            .map((o) => o.getValue() ?? '');
         return [];
       });
       for (const reference of references) {
@@ -131,7 +139,9 @@ function finalStageProblems(stages: readonly Stage[]): string[] {
   } else {
     const name = (user.getArgumentsContent() ?? '').trim().split(':')[0] ?? '';
     if (name === 'root' || /^0+$/.test(name)) {
-      problems.push(`line ${lineOf(user)}: the final stage runs as root (USER ${user.getArgumentsContent()}); use an unprivileged numeric user such as 1000:1000`);
+      problems.push(
+        `line ${lineOf(user)}: the final stage runs as root (USER ${user.getArgumentsContent()}); use an unprivileged numeric user such as 1000:1000`,
+      );
     } else if (name.includes('$')) {
       problems.push(`line ${lineOf(user)}: USER ${name} depends on a build argument, so it cannot be checked as non-root; use a numeric user`);
     }
@@ -147,7 +157,7 @@ function finalStageProblems(stages: readonly Stage[]): string[] {
 
 /** Every problem in one Dockerfile's text: syntax first, then policy. */
 export function dockerfileProblems(text: string): string[] {
-  const syntax = validateSyntax(text).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+  const syntax = validateSyntax(text).map((d) => `line ${d.range.start.line + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`);
   const { stages, problems } = splitStages(text);
   return [...syntax, ...problems, ...referenceProblems(stages), ...finalStageProblems(stages)];
 }

@@ -71,7 +71,9 @@ export function checkUses(text: string, doc: Json): string[] {
     // Tags move (a compromised or retagged release runs in every workflow); only a commit SHA is immutable.
     if (!FULL_SHA.test(ref)) {
       const kind = FIRST_PARTY_OWNERS.has(owner) ? 'first-party' : 'third-party';
-      problems.push(`${where}: ${kind} action ${uses} is not pinned by commit SHA; a tag can be moved, so use the full 40-hex SHA of the release with a # vX.Y.Z comment`);
+      problems.push(
+        `${where}: ${kind} action ${uses} is not pinned by commit SHA; a tag can be moved, so use the full 40-hex SHA of the release with a # vX.Y.Z comment`,
+      );
     } else if (version === undefined) {
       problems.push(`${where}: ${uses} is pinned by SHA without the release it is; add a # vX.Y.Z comment so it can be reviewed and bumped`);
     }

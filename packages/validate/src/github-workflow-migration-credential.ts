@@ -7,7 +7,8 @@ export function checkMigrationCredential(doc: Json, jobs: Array<[string, Json]>)
   const sets = (env: unknown): boolean => isObject(env) && MIGRATION_URL in env;
   if (sets(doc['env'])) problems.push(`env sets ${MIGRATION_URL} (the database owner) for every job; set it on the migration step only`);
   for (const [id, job] of jobs) {
-    if (sets(job['env'])) problems.push(`jobs.${id}.env sets ${MIGRATION_URL} (the database owner) for every step, tests included; set it on the migration step only`);
+    if (sets(job['env']))
+      problems.push(`jobs.${id}.env sets ${MIGRATION_URL} (the database owner) for every step, tests included; set it on the migration step only`);
     oneOrMany(job['steps'])
       .filter(isObject)
       .forEach((step, index) => {

@@ -14,7 +14,9 @@ function grants(permissions: unknown, scope: string): boolean {
 export function checkPermissions(doc: Json, jobs: Array<[string, Json]>): string[] {
   const problems: string[] = [];
   if (doc['permissions'] === undefined && jobs.some(([, job]) => job['permissions'] === undefined)) {
-    problems.push('permissions are not declared, so jobs get the repository default token scopes; add `permissions: contents: read` at the top and grant more only on the jobs that need it');
+    problems.push(
+      'permissions are not declared, so jobs get the repository default token scopes; add `permissions: contents: read` at the top and grant more only on the jobs that need it',
+    );
   }
   if (doc['permissions'] === 'write-all') problems.push('permissions: write-all grants every scope; grant only what each job needs');
   if (isObject(doc['permissions']) && jobs.length > 1) {
@@ -28,7 +30,9 @@ export function checkPermissions(doc: Json, jobs: Array<[string, Json]>): string
       if (!isObject(step) || typeof step['uses'] !== 'string' || !/^azure\/login@/i.test(step['uses'])) return;
       const inputs = isObject(step['with']) ? step['with'] : {};
       if (inputs['creds'] !== undefined) {
-        problems.push(`jobs.${jobId}.steps[${index}]: azure/login with creds stores a long-lived service principal secret; use OIDC (client-id, tenant-id, subscription-id) with id-token: write`);
+        problems.push(
+          `jobs.${jobId}.steps[${index}]: azure/login with creds stores a long-lived service principal secret; use OIDC (client-id, tenant-id, subscription-id) with id-token: write`,
+        );
       } else if (!grants(permissionsOf(doc, job), 'id-token')) {
         problems.push(`jobs.${jobId}.steps[${index}]: azure/login over OIDC needs \`id-token: write\` in the job's permissions`);
       }

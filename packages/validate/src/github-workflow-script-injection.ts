@@ -2,7 +2,8 @@ import { runScripts } from './github-workflow-jobs.js';
 import type { Json } from './json-shapes.js';
 
 // Attacker-controlled event fields: interpolated into a script they become code (script injection).
-const UNTRUSTED = /\$\{\{[^}]*\b(github\.event\.(issue|pull_request|comment|review|review_comment|discussion|pages|commits|head_commit)\b[^}]*|github\.head_ref)[^}]*\}\}/;
+const UNTRUSTED =
+  /\$\{\{[^}]*\b(github\.event\.(issue|pull_request|comment|review|review_comment|discussion|pages|commits|head_commit)\b[^}]*|github\.head_ref)[^}]*\}\}/;
 
 /** No attacker-controlled event field is interpolated into a `run:` script. */
 export function checkScriptInjection(jobs: Array<[string, Json]>): string[] {

@@ -24,7 +24,15 @@ export function workflowPolicyProblems(text: string): string[] {
   }
   if (!isObject(doc)) return [];
   const jobs = workflowJobs(doc);
-  return [...checkUses(text, doc), ...checkPermissions(doc, jobs), ...checkCrossJobEnv(doc, jobs), ...checkNeeds(jobs), ...checkScriptInjection(jobs), ...checkScanBeforePush(jobs), ...checkMigrationCredential(doc, jobs)];
+  return [
+    ...checkUses(text, doc),
+    ...checkPermissions(doc, jobs),
+    ...checkCrossJobEnv(doc, jobs),
+    ...checkNeeds(jobs),
+    ...checkScriptInjection(jobs),
+    ...checkScanBeforePush(jobs),
+    ...checkMigrationCredential(doc, jobs),
+  ];
 }
 
 /** GitHub Actions workflows: GitHub's own parser (@actions/workflow-parser), then Slipway's policy. */

@@ -22,14 +22,16 @@ export function argoRolloutsProblems(doc: Json): string[] {
     });
   }
   if (doc['kind'] === 'AnalysisTemplate') {
-    arrayOrEmpty(spec['metrics']).filter(isObject).forEach((metric, index) => {
-      if (fieldsSet(metric['provider']) !== 1) problems.push(`spec.metrics[${index}].provider must set exactly one provider`);
-      const prometheus = isObject(metric['provider']) ? metric['provider']['prometheus'] : undefined;
-      if (!isObject(prometheus)) return;
-      for (const field of ['address', 'query'].filter((f) => typeof prometheus[f] !== 'string' || prometheus[f] === '')) {
-        problems.push(`spec.metrics[${index}].provider.prometheus.${field} is required`);
-      }
-    });
+    arrayOrEmpty(spec['metrics'])
+      .filter(isObject)
+      .forEach((metric, index) => {
+        if (fieldsSet(metric['provider']) !== 1) problems.push(`spec.metrics[${index}].provider must set exactly one provider`);
+        const prometheus = isObject(metric['provider']) ? metric['provider']['prometheus'] : undefined;
+        if (!isObject(prometheus)) return;
+        for (const field of ['address', 'query'].filter((f) => typeof prometheus[f] !== 'string' || prometheus[f] === '')) {
+          problems.push(`spec.metrics[${index}].provider.prometheus.${field} is required`);
+        }
+      });
   }
   return problems;
 }
@@ -52,10 +54,17 @@ export function analysisProblems(documents: readonly RenderedDocument[]): Valida
         if (isObject(prometheus) && !/\bresult\b/.test(conditions)) {
           problems.push({ file: source, message: `AnalysisTemplate ${name}: metric ${String(metric['name'])} decides without looking at the query result` });
         }
-        const declared = new Set(arrayOrEmpty(spec['args']).filter(isObject).map((a) => String(a['name'])));
+        const declared = new Set(
+          arrayOrEmpty(spec['args'])
+            .filter(isObject)
+            .map((a) => String(a['name'])),
+        );
         const used = [...JSON.stringify(metric).matchAll(/\{\{\s*args\.([\w-]+)\s*\}\}/g)].map((m) => m[1]!);
         for (const arg of used.filter((a) => !declared.has(a))) {
-          problems.push({ file: source, message: `AnalysisTemplate ${name}: metric ${String(metric['name'])} uses {{args.${arg}}}, which spec.args does not declare` });
+          problems.push({
+            file: source,
+            message: `AnalysisTemplate ${name}: metric ${String(metric['name'])} uses {{args.${arg}}}, which spec.args does not declare`,
+          });
         }
       }
     }
@@ -71,7 +80,11 @@ export function analysisProblems(documents: readonly RenderedDocument[]): Valida
       };
       collect(strategy);
       for (const analysis of analyses) {
-        const passed = new Set(arrayOrEmpty(analysis['args']).filter(isObject).map((a) => String(a['name'])));
+        const passed = new Set(
+          arrayOrEmpty(analysis['args'])
+            .filter(isObject)
+            .map((a) => String(a['name'])),
+        );
         for (const ref of arrayOrEmpty(analysis['templates']).filter(isObject)) {
           const template = templates.get(String(ref['templateName']));
           if (!template) {
@@ -81,7 +94,10 @@ export function analysisProblems(documents: readonly RenderedDocument[]): Valida
           const args = isObject(template['spec']) ? arrayOrEmpty(template['spec']['args']).filter(isObject) : [];
           for (const arg of args.filter((a) => a['value'] === undefined && a['valueFrom'] === undefined)) {
             if (!passed.has(String(arg['name']))) {
-              problems.push({ file: source, message: `Rollout: analysis "${String(ref['templateName'])}" needs argument "${String(arg['name'])}", which the Rollout does not pass` });
+              problems.push({
+                file: source,
+                message: `Rollout: analysis "${String(ref['templateName'])}" needs argument "${String(arg['name'])}", which the Rollout does not pass`,
+              });
             }
           }
         }

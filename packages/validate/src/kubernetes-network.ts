@@ -10,12 +10,17 @@ const ANYWHERE = new Set(['0.0.0.0/0', '::/0']);
 export function networkPolicyProblems(doc: Json): string[] {
   if (doc['kind'] !== 'NetworkPolicy' || !isObject(doc['spec'])) return [];
   const problems: string[] = [];
-  for (const [direction, peers] of [['egress', 'to'], ['ingress', 'from']] as const) {
+  for (const [direction, peers] of [
+    ['egress', 'to'],
+    ['ingress', 'from'],
+  ] as const) {
     arrayOrEmpty(doc['spec'][direction]).forEach((rule, index) => {
       const list = isObject(rule) ? arrayOrEmpty(rule[peers]).filter(isObject) : [];
       const where = `${direction}[${index}]`;
       if (list.length === 0) {
-        problems.push(`${where} has no \`${peers}\`, so it allows ${direction === 'egress' ? 'traffic to' : 'traffic from'} any address; name the peers (namespaceSelector/podSelector, or an ipBlock)`);
+        problems.push(
+          `${where} has no \`${peers}\`, so it allows ${direction === 'egress' ? 'traffic to' : 'traffic from'} any address; name the peers (namespaceSelector/podSelector, or an ipBlock)`,
+        );
       }
       for (const peer of list) {
         const cidr = isObject(peer['ipBlock']) ? String(peer['ipBlock']['cidr']) : undefined;
@@ -32,5 +37,8 @@ export function serviceProblems(doc: Json): string[] {
   return arrayOrEmpty(doc['spec']['ports'])
     .filter(isObject)
     .filter((port) => port['targetPort'] === 'ops' || port['name'] === 'ops')
-    .map((port) => `port ${String(port['name'] ?? port['port'])} exposes the ops port (/metrics, /readyz); Services carry the http port only, Prometheus scrapes the pods directly`);
+    .map(
+      (port) =>
+        `port ${String(port['name'] ?? port['port'])} exposes the ops port (/metrics, /readyz); Services carry the http port only, Prometheus scrapes the pods directly`,
+    );
 }

@@ -7,7 +7,7 @@ function podTemplateOf(doc: Json): Json | undefined {
   const spec = doc['spec'];
   if (!isObject(spec)) return undefined;
   const template = spec['template'];
-  return isObject(template) && isObject(template['spec']) ? (template['spec'] as Json) : undefined;
+  return isObject(template) && isObject(template['spec']) ? template['spec'] : undefined;
 }
 
 /** Secrets a container reads: env secretKeyRef, envFrom secretRef, and mounted secret volumes. */
@@ -20,7 +20,11 @@ function secretsReadBy(container: Json, pod: Json): Array<{ secret: string; env?
   for (const from of arrayOrEmpty(container['envFrom']).filter(isObject)) {
     if (isObject(from['secretRef'])) reads.push({ secret: String(from['secretRef']['name']) });
   }
-  const mounted = new Set(arrayOrEmpty(container['volumeMounts']).filter(isObject).map((m) => String(m['name'])));
+  const mounted = new Set(
+    arrayOrEmpty(container['volumeMounts'])
+      .filter(isObject)
+      .map((m) => String(m['name'])),
+  );
   for (const volume of arrayOrEmpty(pod['volumes']).filter(isObject)) {
     if (mounted.has(String(volume['name'])) && isObject(volume['secret'])) reads.push({ secret: String(volume['secret']['secretName']) });
   }
@@ -46,8 +50,14 @@ export function ownerSecretProblems(pod: Json): string[] {
     if (arrayOrEmpty(container['env']).some((e) => isObject(e) && e['name'] === 'DATABASE_MIGRATION_URL')) {
       problems.push(`container ${name}: DATABASE_MIGRATION_URL (the database owner) belongs in the migration init container, not in a serving container`);
     }
-    for (const secret of new Set(secretsReadBy(container, pod).map((r) => r.secret).filter((s) => owners.has(s)))) {
-      problems.push(`container ${name}: reads the database owner's Secret "${secret}"; only the migration init container may, the service reads the serving login's Secret`);
+    for (const secret of new Set(
+      secretsReadBy(container, pod)
+        .map((r) => r.secret)
+        .filter((s) => owners.has(s)),
+    )) {
+      problems.push(
+        `container ${name}: reads the database owner's Secret "${secret}"; only the migration init container may, the service reads the serving login's Secret`,
+      );
     }
   }
   return problems;

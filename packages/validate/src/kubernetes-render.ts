@@ -39,9 +39,7 @@ async function kustomize(root: string, dir: string): Promise<{ docs: Json[] } | 
 }
 
 /** Renders every kustomization among the files (written to a temp folder) with `kubectl kustomize`. */
-export async function renderKustomizations(
-  files: ReadonlyMap<string, string>,
-): Promise<{ documents: RenderedDocument[]; problems: ValidationProblem[] }> {
+export async function renderKustomizations(files: ReadonlyMap<string, string>): Promise<{ documents: RenderedDocument[]; problems: ValidationProblem[] }> {
   const root = mkdtempSync(join(tmpdir(), 'slipway-k8s-'));
   try {
     for (const [file, text] of files) {

@@ -36,9 +36,7 @@ describe('kubernetes validator', () => {
 
   it("catches a typo'd field with the strict schema", async () => {
     const found = await messages('typo-field');
-    expect(found).toEqual([
-      'deploy/k8s/typo-field: Deployment demo: strict schema: /spec/template/spec/containers/0: unknown field "imagePullPolicyy"',
-    ]);
+    expect(found).toEqual(['deploy/k8s/typo-field: Deployment demo: strict schema: /spec/template/spec/containers/0: unknown field "imagePullPolicyy"']);
   });
 
   it('catches a wrong type with kubernetes-models and the strict schema', async () => {
@@ -73,14 +71,20 @@ describe('kubernetes validator', () => {
   });
 
   it("checks the one-of rules Argo Rollouts' API types leave out", () => {
-    const rollout = { kind: 'Rollout', spec: { strategy: { canary: { steps: [{ setWeight: 20, pause: {} }, {}, { setWeight: 40 }] }, blueGreen: { activeService: 'a' } } } };
+    const rollout = {
+      kind: 'Rollout',
+      spec: { strategy: { canary: { steps: [{ setWeight: 20, pause: {} }, {}, { setWeight: 40 }] }, blueGreen: { activeService: 'a' } } },
+    };
     expect(argoRolloutsProblems(rollout)).toEqual([
       'spec.strategy must set exactly one of canary, blueGreen',
       'spec.strategy.canary.steps[0] must hold exactly one action (setWeight, pause, analysis, ...)',
       'spec.strategy.canary.steps[1] must hold exactly one action (setWeight, pause, analysis, ...)',
     ]);
     expect(argoRolloutsProblems({ kind: 'Rollout', spec: {} })).toEqual(['spec.strategy must set exactly one of canary, blueGreen']);
-    const template = { kind: 'AnalysisTemplate', spec: { metrics: [{ provider: { prometheus: { address: 'http://p:9090', query: '' }, web: {} } }, { provider: {} }] } };
+    const template = {
+      kind: 'AnalysisTemplate',
+      spec: { metrics: [{ provider: { prometheus: { address: 'http://p:9090', query: '' }, web: {} } }, { provider: {} }] },
+    };
     expect(argoRolloutsProblems(template)).toEqual([
       'spec.metrics[0].provider must set exactly one provider',
       'spec.metrics[0].provider.prometheus.query is required',
@@ -120,8 +124,19 @@ describe('kubernetes validator', () => {
           metadata: { labels: { app: 'a' } },
           spec: {
             securityContext: { runAsNonRoot: true },
-            initContainers: [{ name: 'migrate', image: 'a:1.0.0', env: [secret('a-db-owner', 'DATABASE_MIGRATION_URL'), secret('a-db-app', 'DATABASE_URL')], ...init }],
-            containers: [{ name: 'a', image: 'a:1.0.0', securityContext: hardened, livenessProbe: probe, readinessProbe: probe, env: [secret('a-db-app', 'DATABASE_URL'), ...extraEnv] }],
+            initContainers: [
+              { name: 'migrate', image: 'a:1.0.0', env: [secret('a-db-owner', 'DATABASE_MIGRATION_URL'), secret('a-db-app', 'DATABASE_URL')], ...init },
+            ],
+            containers: [
+              {
+                name: 'a',
+                image: 'a:1.0.0',
+                securityContext: hardened,
+                livenessProbe: probe,
+                readinessProbe: probe,
+                env: [secret('a-db-app', 'DATABASE_URL'), ...extraEnv],
+              },
+            ],
           },
         },
       },
@@ -130,7 +145,9 @@ describe('kubernetes validator', () => {
     const soft = (await validateDocument({ source: 'x', doc: deployment({}) })).map((p) => p.message);
     expect(soft).toContain('Deployment a: container migrate: securityContext.readOnlyRootFilesystem must be true');
     // Any Secret behind DATABASE_MIGRATION_URL is the owner's, whatever its name.
-    const leaked = (await validateDocument({ source: 'x', doc: deployment({ securityContext: hardened }, [secret('a-db-owner', 'DATABASE_MIGRATION_URL')]) })).map((p) => p.message);
+    const leaked = (
+      await validateDocument({ source: 'x', doc: deployment({ securityContext: hardened }, [secret('a-db-owner', 'DATABASE_MIGRATION_URL')]) })
+    ).map((p) => p.message);
     expect(leaked).toEqual([
       'Deployment a: container a: DATABASE_MIGRATION_URL (the database owner) belongs in the migration init container, not in a serving container',
       'Deployment a: container a: reads the database owner\'s Secret "a-db-owner"; only the migration init container may, the service reads the serving login\'s Secret',

@@ -48,7 +48,9 @@ export async function validateDocument({ source, doc }: RenderedDocument): Promi
  */
 export const kubernetesValidator: ArtifactValidator = {
   name: 'kubectl kustomize + kubernetes-models + strict schema',
-  tools: [{ command: 'kubectl', install: 'install kubectl: https://kubernetes.io/docs/tasks/tools/ (apt-get install kubectl from the Kubernetes apt repository)' }],
+  tools: [
+    { command: 'kubectl', install: 'install kubectl: https://kubernetes.io/docs/tasks/tools/ (apt-get install kubectl from the Kubernetes apt repository)' },
+  ],
   appliesTo: (path) => /\.ya?ml$/.test(path) && (/(^|\/)k8s\//.test(path) || /(^|\/)kustomization\.ya?ml$/.test(path)),
   async validate(files) {
     const relevant = new Map([...files].filter(([path]) => this.appliesTo(path)));

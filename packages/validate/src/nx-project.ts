@@ -18,17 +18,14 @@ function projectSchema(): ValidateFunction {
 export const nxProjectValidator: ArtifactValidator = {
   name: 'nx project.json schema',
   appliesTo: isProjectJson,
-  validate: eachFile(
-    isProjectJson,
-    (_file, text) => {
-      let doc: unknown;
-      try {
-        doc = JSON.parse(text);
-      } catch (error) {
-        return [`not valid JSON: ${(error as Error).message}`];
-      }
-      const validate = projectSchema();
-      return validate(doc) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}`);
-    },
-  ),
+  validate: eachFile(isProjectJson, (_file, text) => {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (error) {
+      return [`not valid JSON: ${(error as Error).message}`];
+    }
+    const validate = projectSchema();
+    return validate(doc) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}`);
+  }),
 };

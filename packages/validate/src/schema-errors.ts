@@ -15,7 +15,9 @@ function where(error: ErrorObject): string {
  */
 export function describeSchemaErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
   const list = (errors ?? []).filter((e) => !NOISE.has(e.keyword));
-  const specific = list.filter((e) => !e.schemaPath.includes('/definitions/expression') && !(e.keyword === 'pattern' && String(e.params['pattern']).startsWith('^\\[')));
+  const specific = list.filter(
+    (e) => !e.schemaPath.includes('/definitions/expression') && !(e.keyword === 'pattern' && String(e.params['pattern']).startsWith('^\\[')),
+  );
   const chosen = specific.length > 0 ? specific : list;
   const lines = chosen.map((e) => {
     if (e.keyword === 'additionalProperties') return `${where(e)}: unknown field "${String(e.params['additionalProperty'])}"`;

@@ -9,9 +9,19 @@ const tsconfig = JSON.stringify({
 
 describe('server layer validators catch broken artifacts', () => {
   it('tsc: accepts valid code and reports a type error with its file', async () => {
-    expect(await typescriptValidator.validate(new Map([['tsconfig.json', tsconfig], ['src/ok.ts', 'export const n: number = 1;\n']]))).toEqual([]);
+    expect(
+      await typescriptValidator.validate(
+        new Map([
+          ['tsconfig.json', tsconfig],
+          ['src/ok.ts', 'export const n: number = 1;\n'],
+        ]),
+      ),
+    ).toEqual([]);
     const problems = await typescriptValidator.validate(
-      new Map([['tsconfig.json', tsconfig], ['src/bad.ts', "export const n: number = 'one';\n"]]),
+      new Map([
+        ['tsconfig.json', tsconfig],
+        ['src/bad.ts', "export const n: number = 'one';\n"],
+      ]),
     );
     expect(problems).toHaveLength(1);
     expect(problems[0]?.message).toMatch(/src\/bad\.ts.*TS2322/);

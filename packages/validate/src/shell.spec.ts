@@ -10,7 +10,10 @@ describe('shell validator (shellcheck)', () => {
   it('passes clean scripts and pipeline steps (the generated ones are checked in the generator specs)', async () => {
     const files = new Map([
       ['scripts/ok.sh', '#!/usr/bin/env bash\nset -euo pipefail\necho "hello ${1:-world}"\n'],
-      ['.github/workflows/ok.yml', 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo "${{ github.sha }}" > "$RUNNER_TEMP/sha"\n'],
+      [
+        '.github/workflows/ok.yml',
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo "${{ github.sha }}" > "$RUNNER_TEMP/sha"\n',
+      ],
       ['azure-pipelines.yml', 'steps:\n  - script: echo "$(Build.BuildId)"\n'],
     ]);
     expect(await shellValidator.validate(files)).toEqual([]);

@@ -111,7 +111,11 @@ export function azurePipelineSnippets(file: string, text: string): ShellSnippet[
       if (typeof step['script'] === 'string') script = step['script'];
       else if (typeof step['bash'] === 'string') script = step['bash'];
       else if (/^Bash@/i.test(task) && String(inputs['targetType'] ?? 'filePath').toLowerCase() === 'inline') script = inputs['script'];
-      else if (/^AzureCLI@2$/i.test(task) && String(inputs['scriptType']).toLowerCase() === 'bash' && String(inputs['scriptLocation']).toLowerCase() === 'inlinescript') {
+      else if (
+        /^AzureCLI@2$/i.test(task) &&
+        String(inputs['scriptType']).toLowerCase() === 'bash' &&
+        String(inputs['scriptLocation']).toLowerCase() === 'inlinescript'
+      ) {
         script = inputs['inlineScript'];
       }
       if (typeof script !== 'string') return;

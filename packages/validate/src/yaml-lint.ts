@@ -42,7 +42,9 @@ export const yamlLintValidator: ArtifactValidator = {
   async validate(files) {
     const checks = [...files]
       .filter(([path]) => this.appliesTo(path))
-      .map(async ([file, text]): Promise<ValidationProblem[]> => (await yamllint(text)).map((message) => ({ file, line: Number(message.split(':')[0]) || 1, message: `yamllint ${message}` })));
+      .map(async ([file, text]): Promise<ValidationProblem[]> =>
+        (await yamllint(text)).map((message) => ({ file, line: Number(message.split(':')[0]) || 1, message: `yamllint ${message}` })),
+      );
     return (await Promise.all(checks)).flat();
   },
 };

@@ -117,12 +117,34 @@ describe('bearer auth on startHttpService', () => {
 
   it.each([
     ['a bad signature', () => token({}, { key: otherKey })],
-    ['the wrong audience', () => new SignJWT({ scope: 'sales.read' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(ISSUER).setAudience('api://other').setExpirationTime('5m').sign(signingKey)],
-    ['the wrong issuer', () => new SignJWT({ scope: 'sales.read' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://evil.test').setAudience(AUDIENCE).setExpirationTime('5m').sign(signingKey)],
+    [
+      'the wrong audience',
+      () =>
+        new SignJWT({ scope: 'sales.read' })
+          .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+          .setIssuer(ISSUER)
+          .setAudience('api://other')
+          .setExpirationTime('5m')
+          .sign(signingKey),
+    ],
+    [
+      'the wrong issuer',
+      () =>
+        new SignJWT({ scope: 'sales.read' })
+          .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+          .setIssuer('https://evil.test')
+          .setAudience(AUDIENCE)
+          .setExpirationTime('5m')
+          .sign(signingKey),
+    ],
     ['an expired token', () => token({}, { exp: Math.floor(Date.now() / 1000) - 60 })],
     ['no expiry', () => token({}, { exp: null })],
     ['an HS256 token', () => token({}, { alg: 'HS256', key: new TextEncoder().encode('x'.repeat(32)) as never })],
-    ['alg none', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: ISSUER, aud: AUDIENCE, exp: 9999999999 })).toString('base64url')}.`],
+    [
+      'alg none',
+      async () =>
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: ISSUER, aud: AUDIENCE, exp: 9999999999 })).toString('base64url')}.`,
+    ],
     ['garbage', async () => 'not-a-jwt'],
   ])('refuses %s with 401 invalid_token', async (_label, make) => {
     const res = await call(`Bearer ${await make()}`);
@@ -180,7 +202,12 @@ describe('bearer auth when the JWKS is unreachable', () => {
       auth: { issuer: ISSUER, audience: AUDIENCE, jwksUrl: 'http://127.0.0.1:9/jwks', resource: 'http://127.0.0.1/mcp' },
     });
     try {
-      const jwt = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').sign(privateKey);
+      const jwt = await new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(privateKey);
       const res = await rawRequest(`${service.url}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${jwt}` }, body: toolsCall });
       expect(res.status).toBe(503);
     } finally {
@@ -247,7 +274,12 @@ describe('auth configuration', () => {
   });
 
   it('keeps the issuer exactly as written (iss is compared character for character)', () => {
-    const config = parseConfig(authConfigSchema, { AUTH_ISSUER: 'http://127.0.0.1:8080', AUTH_AUDIENCE: 'a', AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks', AUTH_RESOURCE_URL: 'http://127.0.0.1:3000/mcp' });
+    const config = parseConfig(authConfigSchema, {
+      AUTH_ISSUER: 'http://127.0.0.1:8080',
+      AUTH_AUDIENCE: 'a',
+      AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks',
+      AUTH_RESOURCE_URL: 'http://127.0.0.1:3000/mcp',
+    });
     expect(authOptionsFromConfig(config)).toMatchObject({ issuer: 'http://127.0.0.1:8080', authorizationServers: ['http://127.0.0.1:8080'] });
   });
 

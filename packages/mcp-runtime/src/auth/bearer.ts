@@ -93,14 +93,24 @@ export function createBearerAuth(options: AuthOptions): BearerAuth {
       authInfo = await verifier.verify(match[1]!);
     } catch (error) {
       if (error instanceof VerifierUnavailableError || !(error instanceof InvalidTokenError)) {
-        return { ok: false, status: 503, headers: { 'retry-after': '5' }, body: { error: 'temporarily_unavailable', error_description: 'Token verification is unavailable' } };
+        return {
+          ok: false,
+          status: 503,
+          headers: { 'retry-after': '5' },
+          body: { error: 'temporarily_unavailable', error_description: 'Token verification is unavailable' },
+        };
       }
       return { ok: false, status: 401, headers: challenge('invalid_token', error.message), body: { error: 'invalid_token', error_description: error.message } };
     }
     const missing = requiredScopes.filter((scope) => !authInfo.scopes.includes(scope));
     if (missing.length > 0) {
       const description = `Missing scope: ${missing.join(' ')}`;
-      return { ok: false, status: 403, headers: challenge('insufficient_scope', description), body: { error: 'insufficient_scope', error_description: description } };
+      return {
+        ok: false,
+        status: 403,
+        headers: challenge('insufficient_scope', description),
+        body: { error: 'insufficient_scope', error_description: description },
+      };
     }
     return { ok: true, authInfo: { ...authInfo, resourceMetadataUrl: metadataUrl } };
   }

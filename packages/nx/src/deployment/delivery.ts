@@ -101,17 +101,13 @@ function migratesWithJob(tree: Tree, target: DeployTarget): boolean {
 export function assertDeployableName(generator: string, project: string): void {
   const problems = serviceNameProblems(project);
   if (problems.length > 0) {
-    throw optionsError(generator, [`--project: "${project}" ${problems.join('; ')}; it names the Container App and the pipeline files, so rename the Nx project.`]);
+    throw optionsError(generator, [
+      `--project: "${project}" ${problems.join('; ')}; it names the Container App and the pipeline files, so rename the Nx project.`,
+    ]);
   }
 }
 
-export function resolveDelivery(
-  tree: Tree,
-  generator: string,
-  target: DeployTarget,
-  environments: readonly string[],
-  deploys: boolean,
-): Delivery {
+export function resolveDelivery(tree: Tree, generator: string, target: DeployTarget, environments: readonly string[], deploys: boolean): Delivery {
   // Only the github-actions generator can leave the deployment out (--azure=false, CI only).
   if (deploys) refuseStdioOnly(tree, generator, target, 'deploying it', generator === 'github-actions' ? '--azure=false for CI only' : undefined);
   const root = target.root === '.' ? '' : target.root;

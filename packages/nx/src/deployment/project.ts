@@ -21,7 +21,8 @@ export function transportOf(tree: Tree, root: string): string | undefined {
 
 /** The service's preset (new-mcp-service --preset); `minimal` when none was recorded. */
 export function presetOf(tree: Tree, root: string): string {
-  return String(recorded(tree, root, 'new-mcp-service', 'preset') ?? 'minimal');
+  const preset = recorded(tree, root, 'new-mcp-service', 'preset');
+  return typeof preset === 'string' ? preset : 'minimal';
 }
 
 /** The Node line the service's image runs (the docker generator's choice), for CI to test on the same. */

@@ -23,7 +23,10 @@ describe('migration: MCP SDK v1 → v2', () => {
   it('converts the sources with the SDK codemod, pins v2, and reports what needs a person', async () => {
     const tree = createTreeWithEmptyWorkspace();
     tree.write('apps/legacy/project.json', JSON.stringify({ name: 'legacy', root: 'apps/legacy' }));
-    tree.write('apps/legacy/package.json', JSON.stringify({ name: 'legacy', type: 'module', dependencies: { '@modelcontextprotocol/sdk': '^1.17.0', zod: '^3.25.0' } }));
+    tree.write(
+      'apps/legacy/package.json',
+      JSON.stringify({ name: 'legacy', type: 'module', dependencies: { '@modelcontextprotocol/sdk': '^1.17.0', zod: '^3.25.0' } }),
+    );
     tree.write('apps/legacy/src/server.ts', SERVER);
     tree.write('apps/other/project.json', JSON.stringify({ name: 'other', root: 'apps/other' }));
     tree.write('apps/other/package.json', JSON.stringify({ name: 'other', dependencies: { express: '^4.0.0' } }));

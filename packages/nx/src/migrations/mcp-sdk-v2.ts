@@ -36,7 +36,7 @@ function pinVersions(pkg: Manifest, notes: string[], manifestPath: string): void
  */
 export default async function migrateMcpSdkToV2(tree: Tree): Promise<string[]> {
   const notes: string[] = [];
-  const { getMigration, run } = await import('@modelcontextprotocol/codemod');
+  const { DiagnosticLevel, getMigration, run } = await import('@modelcontextprotocol/codemod');
   const migration = getMigration('v1-to-v2');
   if (!migration) throw new Error('@modelcontextprotocol/codemod has no v1-to-v2 migration');
   for (const [name, project] of getProjects(tree)) {
@@ -65,7 +65,7 @@ export default async function migrateMcpSdkToV2(tree: Tree): Promise<string[]> {
       pinVersions(pkg, notes, manifestPath);
       tree.write(manifestPath, `${JSON.stringify(pkg, null, 2)}\n`);
       notes.push(`${name}: ${result.filesChanged} file(s) moved to MCP SDK v2 (${result.totalChanges} changes).`);
-      for (const d of result.diagnostics.filter((x) => x.level !== 'info')) {
+      for (const d of result.diagnostics.filter((x) => x.level !== DiagnosticLevel.Info)) {
         notes.push(`${joinPathFragments(project.root, relative(work, d.file))}:${d.line}: ${d.level}: ${d.message}`);
       }
       for (const change of result.packageJsonChanges ?? []) for (const w of change.warnings ?? []) notes.push(`${manifestPath}: ${w}`);

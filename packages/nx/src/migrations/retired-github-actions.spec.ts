@@ -54,7 +54,10 @@ describe('migration: retired GitHub Actions', () => {
 
   it('pins the replacement by SHA, and leaves the version comment out where it would end a flow map early', () => {
     const tree = createTreeWithEmptyWorkspace();
-    tree.write('.github/workflows/cache.yml', 'on: [push]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - { uses: actions/cache@v3, with: { path: x, key: y } }\n');
+    tree.write(
+      '.github/workflows/cache.yml',
+      'on: [push]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - { uses: actions/cache@v3, with: { path: x, key: y } }\n',
+    );
     migrate(tree);
     const [ref] = githubActionUpgrades.cache.split(' #');
     expect(ref).toMatch(/^actions\/cache@[0-9a-f]{40}$/);

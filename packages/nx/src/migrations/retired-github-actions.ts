@@ -1,7 +1,19 @@
 import { logger, type Tree } from '@nx/devkit';
 import { isMap, type ParsedNode } from 'yaml';
 import { githubActions, githubActionUpgrades } from '../versions.js';
-import { applySplices, lineEnd, lineStart, mapEntries, mapGet, mapPair, parseYamlOrSkip, removePair, replaceScalar, seqItems, type Splice } from '../yaml-edits.js';
+import {
+  applySplices,
+  lineEnd,
+  lineStart,
+  mapEntries,
+  mapGet,
+  mapPair,
+  parseYamlOrSkip,
+  removePair,
+  replaceScalar,
+  seqItems,
+  type Splice,
+} from '../yaml-edits.js';
 
 /** Retired majors → the ref to use now: a supported release, pinned by commit SHA like every action Slipway writes. */
 const RETIRED: ReadonlyArray<{ readonly action: RegExp; readonly retired: RegExp; readonly replacement: string }> = [
@@ -15,7 +27,11 @@ const RETIRED: ReadonlyArray<{ readonly action: RegExp; readonly retired: RegExp
   { action: /^azure\/login$/, retired: /^v1$/, replacement: githubActions.azureLogin },
 ];
 
-const OIDC_INPUTS = ['client-id: ${{ secrets.AZURE_CLIENT_ID }}', 'tenant-id: ${{ secrets.AZURE_TENANT_ID }}', 'subscription-id: ${{ secrets.AZURE_SUBSCRIPTION_ID }}'];
+const OIDC_INPUTS = [
+  'client-id: ${{ secrets.AZURE_CLIENT_ID }}',
+  'tenant-id: ${{ secrets.AZURE_TENANT_ID }}',
+  'subscription-id: ${{ secrets.AZURE_SUBSCRIPTION_ID }}',
+];
 
 function replacementFor(uses: string): string | undefined {
   const [action, ref] = uses.split('@') as [string, string | undefined];
@@ -33,22 +49,22 @@ function oidcLogin(source: string, job: ParsedNode, step: ParsedNode): Splice[] 
   const withBlock = mapGet(step, 'with');
   const creds = mapPair(withBlock, 'creds');
   if (!creds) return [];
-  const indent = indentOf(source, creds.key.range![0]);
+  const indent = indentOf(source, creds.key.range[0]);
   const splices: Splice[] = [{ ...removePair(source, creds), text: OIDC_INPUTS.map((l) => `${indent}${l}\n`).join('') }];
   const permissions = mapPair(job, 'permissions');
   if (!permissions) {
     const runsOn = mapPair(job, 'runs-on');
-    const anchor = runsOn ?? (isMap(job) ? (job.items[0] as typeof runsOn) : undefined);
+    const anchor = runsOn ?? (isMap(job) ? job.items[0] : undefined);
     if (anchor) {
-      const jobIndent = indentOf(source, anchor.key.range![0]);
-      const at = lineStart(source, anchor.key.range![0]);
+      const jobIndent = indentOf(source, anchor.key.range[0]);
+      const at = lineStart(source, anchor.key.range[0]);
       splices.push({ start: at, end: at, text: `${jobIndent}permissions:\n${jobIndent}  contents: read\n${jobIndent}  id-token: write\n` });
     }
   } else if (!mapPair(permissions.value, 'id-token') && isMap(permissions.value)) {
     const first = permissions.value.items[0] as { key: ParsedNode } | undefined;
     if (first) {
-      const at = lineStart(source, first.key.range![0]);
-      splices.push({ start: at, end: at, text: `${indentOf(source, first.key.range![0])}id-token: write\n` });
+      const at = lineStart(source, first.key.range[0]);
+      splices.push({ start: at, end: at, text: `${indentOf(source, first.key.range[0])}id-token: write\n` });
     }
   }
   return splices;
@@ -75,7 +91,7 @@ export default function bumpRetiredGithubActions(tree: Tree): string[] {
         const replacement = uses ? replacementFor(uses) : undefined;
         if (!usesNode || !uses || !replacement) continue;
         // The `# vX.Y.Z` comment only where it ends the line: inside a flow map it would swallow the `}`.
-        const end = (usesNode as ParsedNode).range![1];
+        const end = usesNode.range[1];
         const lineRest = source.slice(end, lineEnd(source, end)).trim();
         splices.push(replaceScalar(usesNode, lineRest === '' ? replacement : replacement.split(' #')[0]!));
         notes.push(`${path} (${jobName}): ${uses} → ${replacement.split(' #')[0]}`);

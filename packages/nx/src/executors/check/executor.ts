@@ -14,11 +14,13 @@ export default async function checkExecutor(options: CheckOptions, context: Exec
   // A read-only view of the workspace: the devkit has no public constructor for one.
   const { FsTree } = require('nx/src/devkit-internals') as { FsTree: new (root: string, verbose: boolean) => Tree };
   const project = context.projectName!;
-  const root = context.projectsConfigurations!.projects[project]!.root;
+  const root = context.projectsConfigurations.projects[project]!.root;
   const report = await driftReport(new FsTree(context.root, false), project, root);
   for (const generation of report.generations) {
     const off = generation.files.filter((f) => DRIFTING_STATES.has(f.state));
-    logger.info(`${project} · ${generation.generator} (rendered by ${generation.recordedVersion}): ${off.length === 0 ? 'in sync' : `${off.length} file(s) differ`}`);
+    logger.info(
+      `${project} · ${generation.generator} (rendered by ${generation.recordedVersion}): ${off.length === 0 ? 'in sync' : `${off.length} file(s) differ`}`,
+    );
     for (const f of off) logger.info(`  ${f.state.padEnd(16)} ${f.path}`);
   }
   if (report.updateAvailable) logger.info(`An update is available: nx g @slipway/nx:update ${project}`);
