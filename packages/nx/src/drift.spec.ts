@@ -64,7 +64,7 @@ describe('drift of project.json, owned target by target', () => {
   it('a target the user adds is theirs: not drift', async () => {
     const tree = await service();
     const project = readJson<Project>(tree, projectJson);
-    project.targets['lint'] = { options: { command: 'eslint src' } };
+    project.targets['docs'] = { options: { command: 'typedoc src' } };
     writeJson(tree, projectJson, project);
     expect(await offFiles(tree)).toEqual([]);
   });
