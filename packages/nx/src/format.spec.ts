@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import * as prettier from 'prettier';
@@ -32,8 +34,7 @@ function workspaceWithPrettier(): Tree {
 }
 
 const variants = [
-  // Not azure here: it adds a dependency to package.json after new-mcp-service rendered it (addTraceExporter), which the drift check reports as an edit.
-  { name: 'orders', deploy: 'docker,compose,k8s,github-actions,azure-pipelines' },
+  { name: 'orders', deploy: 'docker,compose,k8s,azure,github-actions,azure-pipelines' },
   { name: 'shop', preset: 'retail', transport: 'both', database: 'postgres', deploy: 'none' },
 ] as const;
 
@@ -67,6 +68,20 @@ describe("generated files in the workspace's prettier format", () => {
     },
     240_000,
   );
+
+  // vitest's module interop hid this: under Node itself, the workspace's prettier 3 loads as a CommonJS
+  // namespace whose API is under `default` only, and `nx g` failed with "prettier.resolveConfig is not a function".
+  it('loads the workspace prettier under Node itself, as nx g runs the built plugin', () => {
+    const dir = mkdtempSync(join(scratch, 'format-node-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'package.json'), '{}\n');
+    writeFileSync(join(dir, '.prettierrc'), '{ "singleQuote": true }\n');
+    const built = pathToFileURL(join(packageRoot, 'dist/packages/nx/src/format.js')).href;
+    const script = `const { formatRendered } = await import(${JSON.stringify(built)});
+const [file] = await formatRendered({ root: ${JSON.stringify(dir)} }, 'src', [{ path: 'a.ts', content: 'const a = "x"', writeOnce: false }]);
+process.stdout.write(file.content);`;
+    expect(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })).toBe("const a = 'x';\n");
+  });
 
   it('leaves files as rendered in a workspace without prettier', async () => {
     const tree = createTreeWithEmptyWorkspace();

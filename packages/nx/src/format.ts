@@ -14,7 +14,9 @@ async function workspacePrettier(root: string): Promise<Prettier | undefined> {
   } catch {
     return undefined;
   }
-  return (await import(pathToFileURL(entry).href)) as Prettier;
+  // prettier 3 resolves to its CommonJS entry here, whose API Node's import puts under `default` only.
+  const module = (await import(pathToFileURL(entry).href)) as Prettier & { default?: Prettier };
+  return typeof module.resolveConfig === 'function' ? module : module.default;
 }
 
 /**
