@@ -16,7 +16,7 @@ import { pino, type Logger } from 'pino';
 import { errorForLog, isDatabaseUnavailable } from './database/faults.js';
 import { createInProcessBus, type EventBus } from './events/bus.js';
 import { withPrecomputedJsonSchema } from './json-schema.js';
-import { observeToolCall } from './limits/audit.js';
+import { observeToolCall, outcomeOf } from './limits/audit.js';
 import { DEFAULT_TENANT_CLAIM } from './limits/identity.js';
 import type { ServiceMetrics, ToolMetricChildren, ToolOutcome } from './metrics.js';
 import { toGetPromptResult, type PromptDefinition } from './prompts.js';
@@ -158,7 +158,7 @@ function buildToolEntry(
         const structured = value as Record<string, unknown>;
         result = { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
       }
-      record(result.isError === true ? 'error' : 'success', started);
+      record(outcomeOf(result) === 'error' ? 'error' : 'success', started);
       return result;
     } catch (error) {
       record('error', started);

@@ -37,7 +37,9 @@ export function auditToolCall(logger: Logger, entry: AuditEntry): void {
 
 type ToolCallResult = CallToolResult | InputRequiredResult;
 
-const outcomeOf = (result: ToolCallResult): AuditOutcome => (isInputRequiredResult(result) ? 'input_required' : result.isError === true ? 'error' : 'success');
+/** How a tool call ended: the one rule the audit line, the span and the call metrics share. */
+export const outcomeOf = (result: ToolCallResult): AuditOutcome =>
+  isInputRequiredResult(result) ? 'input_required' : result.isError === true ? 'error' : 'success';
 
 /** Runs one tool call inside its span and writes its audit line. */
 export async function observeToolCall(
