@@ -74,6 +74,9 @@ export function createLogger(options: LoggerOptions): Logger {
       mixin: traceLogFields,
       mixinMergeStrategy: (mergeObject, mixinObject) => (mixinObject === NO_TRACE_FIELDS ? mergeObject : Object.assign(mixinObject, mergeObject)),
     },
-    options.stream ?? pino.destination({ dest: fd, sync: true }),
+    // Asynchronous: under load, lines queue while a write is in flight and go out together instead
+    // of one write(2) each. pino flushes what is queued when the process exits (process.exit, a
+    // signal handler's exit, an uncaught error); only SIGKILL loses the lines still queued.
+    options.stream ?? pino.destination({ dest: fd, sync: false }),
   );
 }

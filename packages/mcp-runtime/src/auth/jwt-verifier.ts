@@ -1,6 +1,7 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { DEFAULT_ALGORITHMS, InvalidTokenError, VerifierUnavailableError, type TokenVerifier } from './types.js';
+import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-tokens.js';
 
 export interface JwtVerifierOptions {
   issuer: string;
@@ -12,6 +13,8 @@ export interface JwtVerifierOptions {
   clockToleranceSeconds?: number;
   /** Key resolver override (a local JWKS in tests); default: the remote JWKS, cached by jose. */
   keys?: JWTVerifyGetKey;
+  /** Reuse of verifications of the same token (see VerifiedTokenCache); `false` checks every request. */
+  cache?: VerifiedTokenCacheOptions | false;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -65,9 +68,12 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
     requiredClaims: ['exp'],
   };
   const resource = options.resource === undefined ? undefined : new URL(options.resource);
+  const cache = options.cache === false ? undefined : new VerifiedTokenCache(options.cache);
 
   return {
     async verify(token: string): Promise<AuthInfo> {
+      const cached = cache?.get(token);
+      if (cached !== undefined) return cached;
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, keys, verifyOptions));
@@ -75,7 +81,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         if (TOKEN_ERRORS.some((type) => error instanceof type)) throw new InvalidTokenError(describe(error as Error));
         throw new VerifierUnavailableError(`token verification unavailable: ${(error as Error).message}`, { cause: error });
       }
-      return {
+      const authInfo: AuthInfo = {
         token,
         clientId: clientIdOf(payload),
         scopes: scopesOf(payload),
@@ -83,6 +89,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         ...(resource !== undefined && { resource }),
         extra: { ...payload },
       };
+      return cache === undefined ? authInfo : cache.set(token, authInfo);
     },
   };
 }
