@@ -28,6 +28,54 @@ export interface ProfileSummary {
   readonly inclusive: readonly FrameTime[];
   /** Self time, largest first: what the CPU actually ran. */
   readonly self: readonly FrameTime[];
+  /** Self time by who runs it (see AREAS), largest first. */
+  readonly areas: readonly AreaTime[];
+}
+
+export interface AreaTime {
+  readonly area: Area;
+  readonly ms: number;
+  readonly share: number;
+}
+
+/**
+ * Who a sample's time belongs to: the nearest frame, from the leaf up, whose script says it. A native
+ * frame (`writev`, `JSON.stringify`) or one of Node's general-purpose modules (fs, buffer, events,
+ * url) belongs to its caller; Node's HTTP, socket and web-stream modules are areas of their own.
+ */
+const AREAS = [
+  ['Slipway runtime', /@slipway\/mcp-runtime\//],
+  ['Logging (pino)', /node_modules\/(pino|@pinojs|sonic-boom|thread-stream)\//],
+  ['Metrics (prom-client)', /node_modules\/prom-client\//],
+  ['Tracing (OpenTelemetry)', /node_modules\/@opentelemetry\//],
+  ['Auth (jose)', /node_modules\/jose\//],
+  ['zod (validation the SDK runs)', /node_modules\/zod\//],
+  ['MCP SDK', /node_modules\/@modelcontextprotocol\//],
+  ['The tool (service code)', /\/dist\/capabilities\//],
+  ['Web Request/Response (undici, web streams)', /undici|node:internal\/(webstreams|abort_controller|worker\/js_transferable|event_target)/],
+  ['Node HTTP and sockets', /node:(_http|net|internal\/(stream_base_commons|streams|http|net))/],
+] as const satisfies ReadonlyArray<readonly [string, RegExp]>;
+export type Area = (typeof AREAS)[number][0] | 'Garbage collector' | 'Other (V8, microtasks, timers)';
+/** What Slipway adds on top of the SDK, for the ceiling: everything else any SDK-based server pays too. */
+export const SLIPWAY_AREAS: ReadonlySet<Area> = new Set([
+  'Slipway runtime',
+  'Logging (pino)',
+  'Metrics (prom-client)',
+  'Tracing (OpenTelemetry)',
+  'Auth (jose)',
+]);
+
+function areaOf(id: number, byId: ReadonlyMap<number, ProfileNode>, parent: ReadonlyMap<number, number>): Area {
+  if (byId.get(id)?.callFrame.functionName === '(garbage collector)') return 'Garbage collector';
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const url = byId.get(cur)!.callFrame.url;
+    if (url === '') continue;
+    for (const [area, pattern] of AREAS) if (pattern.test(url)) return area;
+    // Node's general-purpose modules (fs, buffer, events, url) work for their caller.
+    if (url.startsWith('node:')) continue;
+    return 'Other (V8, microtasks, timers)';
+  }
+  return 'Other (V8, microtasks, timers)';
 }
 
 function frameName(node: ProfileNode): string {
@@ -55,9 +103,14 @@ export function summarizeProfile(label: string, dir: string, focus: RegExp, top 
   });
   const inclusive = new Map<string, number>();
   const self = new Map<string, number>();
+  const areas = new Map<Area, number>();
+  let busy = 0;
   for (const [id, time] of selfById) {
     const leaf = byId.get(id)!;
     if (leaf.callFrame.functionName === '(idle)' || leaf.callFrame.functionName === '(program)') continue;
+    const area = areaOf(id, byId, parent);
+    areas.set(area, (areas.get(area) ?? 0) + time);
+    busy += time;
     self.set(frameName(leaf), (self.get(frameName(leaf)) ?? 0) + time);
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
@@ -73,5 +126,6 @@ export function summarizeProfile(label: string, dir: string, focus: RegExp, top 
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([frame, us]) => ({ frame, ms: us / 1000, share: total === 0 ? 0 : us / total }));
-  return { label, totalMs: total / 1000, inclusive: rows(inclusive, focus), self: rows(self) };
+  const areaRows = [...areas].sort((a, b) => b[1] - a[1]).map(([area, us]) => ({ area, ms: us / 1000, share: busy === 0 ? 0 : us / busy }));
+  return { label, totalMs: total / 1000, inclusive: rows(inclusive, focus), self: rows(self), areas: areaRows };
 }

@@ -2,7 +2,7 @@ import type { GeneratorResults, InProcess } from './generator.js';
 import type { ImageResult } from './image.js';
 import type { Machine } from './machine.js';
 import { LOAD_CORE, SERVER_CORE } from './processes.js';
-import type { ProfileSummary } from './profile.js';
+import { SLIPWAY_AREAS, type ProfileSummary } from './profile.js';
 import { mb, ms, num, ratio, spread, type Summary } from './stats.js';
 import type { StartMode, StartResult, TemplateResult } from './startup.js';
 import type { Era, ScenarioResult, Stack, StackResult } from './throughput.js';
@@ -31,6 +31,7 @@ const STACK_NAMES: Record<Stack, string> = {
   slipway: 'Generated service (@slipway/mcp-runtime: metrics, info logs, Host/Origin checks)',
   'slipway-quiet': '… with metrics off and warn-level logs (`METRICS_ENABLED=false`, `LOG_LEVEL=warn`)',
   'slipway-auth': '… with bearer auth (RS256 JWT, cached JWKS)',
+  'slipway-tracing': '… with tracing (every request sampled; spans of the request and the tool call exported over OTLP/HTTP)',
   'slipway-pglite-stock': "… on PGlite's own settings (shared_buffers 128MB, optimized WASM, …)",
   'bare-v2': 'Bare SDK v2 (`createMcpHandler` + `toNodeHandler`)',
   'sdk-v1': 'Legacy SDK 1.x (stateless `StreamableHTTPServerTransport`)',
@@ -106,6 +107,13 @@ function targets(report: Report): Target[] {
         goal: `Bearer auth (cached JWKS) costs ≤ 15% throughput, ${era}`,
         measured: `${ratio(authed.reqPerSec.median, ours.reqPerSec.median)} of the service without auth`,
         met: authed.reqPerSec.median >= 0.85 * ours.reqPerSec.median,
+      });
+    const traced = stack(small, 'slipway-tracing', era);
+    if (traced)
+      rows.push({
+        goal: `Tracing (every request sampled) costs ≤ 15% throughput, ${era}`,
+        measured: `${ratio(traced.reqPerSec.median, ours.reqPerSec.median)} of the service without tracing`,
+        met: traced.reqPerSec.median >= 0.85 * ours.reqPerSec.median,
       });
   }
   const ours = stack(small, 'slipway');
@@ -488,6 +496,13 @@ ${table(
   ['ms', 'Share', 'Function'],
   p.self.slice(0, 8).map((f) => [num(f.ms), `${(f.share * 100).toFixed(0)}%`, `\`${f.frame}\``]),
 )}
+
+Self time by area (whose code ran; Node's general-purpose modules and native frames count for their caller):
+
+${table(
+  ['ms', 'Share', 'Area'],
+  p.areas.map((a) => [num(a.ms), `${(a.share * 100).toFixed(1)}%`, SLIPWAY_AREAS.has(a.area) ? `**${a.area}**` : a.area]),
+)}
 `;
   return `## Where the time goes
 
@@ -501,6 +516,20 @@ function share(profiles: readonly ProfileSummary[], label: RegExp, prefix: strin
   const profile = profiles.find((p) => label.test(p.label));
   const frame = profile?.inclusive.find((f) => f.frame.startsWith(prefix));
   return frame ? `${(frame.share * 100).toFixed(0)}%` : undefined;
+}
+
+/** What CPU per request would be if Slipway's own areas of the era's profile cost nothing, against the bare server's. */
+function ceiling(r: Report, small: ScenarioResult | undefined, era: Era): string | undefined {
+  const ours = stack(small, 'slipway', era);
+  const bare = stack(small, 'bare-v2', era);
+  const profile = r.profiles.find((p) => p.label.startsWith('generated service') && p.label.includes(era));
+  if (!ours || !bare || !profile) return undefined;
+  const own = profile.areas.filter((a) => SLIPWAY_AREAS.has(a.area)).reduce((sum, a) => sum + a.share, 0);
+  const floor = ours.cpuMsPerRequest.median * (1 - own);
+  return (
+    `on ${era} requests the ${num(ours.cpuMsPerRequest.median, 3)} ms of CPU per request would be ${num(floor, 3)} ms ` +
+    `(Slipway's share ${(own * 100).toFixed(0)}%), ${ratio(bare.cpuMsPerRequest.median, floor)} the bare server's ${num(bare.cpuMsPerRequest.median, 3)} ms`
+  );
 }
 
 function closingNote(r: Report): string {
@@ -523,7 +552,8 @@ function closingNote(r: Report): string {
         'and frozen; its own Node adapter (one bounded body read, one parse, `parsedBody`); JSON answers to 2025-era requests for tools that ' +
         "send no notifications; a 2026-07-28 body (the `_meta` envelope claim) goes straight to the SDK's modern path instead of being classified " +
         "twice; a one-body JSON answer is written from the answer the transport sent instead of being read back through the web Response's " +
-        "stream; and the access line skips the logger's redaction (its fields are the runtime's own). What is left is the SDK's own per-request " +
+        "stream; the access and audit lines skip the logger's redaction (their fields are the runtime's own) and log lines are written " +
+        "asynchronously; a verified bearer token is reused until it expires (at most a minute). What is left is the SDK's own per-request " +
         "work, which one McpServer per request (the only safe layout: a shared or pooled McpServer carries one request's state into the next) " +
         `cannot avoid: a new McpServer and transport, zod validation of the message, the arguments and the result, the error object built on ` +
         `every close, and the web Request it needs${
@@ -539,6 +569,17 @@ function closingNote(r: Report): string {
           : '') +
         ` p99 figures come from autocannon's millisecond histogram and move with GC pauses and the neighbours' load: read them with the 15% noise band in mind.`,
     );
+    const ceilings = ERA_ORDER.map((era) => ceiling(r, small, era)).filter((c): c is string => c !== undefined);
+    if (ceilings.length > 0) {
+      notes.push(
+        "**The ceiling with the SDK in the request path.** The profiles' area tables split each request's CPU into what Slipway adds " +
+          "(its runtime, logging, metrics, tracing, auth: bold) and the rest, which any server built on the SDK pays: the SDK's dispatch, " +
+          "the zod validation it runs, the web Request and Response it takes and returns, Node's HTTP, and the garbage those make. " +
+          `Were Slipway's own share free, ${ceilings.join('; ')}. ` +
+          "Going further means answering tools/call without the SDK's dispatch, a second implementation of the protocol's " +
+          "validation (envelope, headers, arguments, results) beside the SDK's, which this runtime does not do: one place decides what the protocol allows.",
+      );
+    }
   }
   const pglite = scenario(r, 'get_note', 'pglite');
   if (pglite) {

@@ -9,18 +9,19 @@ import { benchDir } from './workspaces.js';
 
 /**
  * The generated service comes in variants that differ only in env: as deployed (metrics, info logs),
- * quiet (both off: what they cost), with bearer auth (a cached JWKS), and on PGlite's own start
+ * quiet (both off: what they cost), with bearer auth (a cached JWKS), traced (every request sampled,
+ * spans exported over OTLP/HTTP), and on PGlite's own start
  * parameters instead of the runtime's (what the memory defaults cost).
  */
-export type Stack = 'slipway' | 'slipway-quiet' | 'slipway-auth' | 'slipway-pglite-stock' | 'bare-v2' | 'sdk-v1' | 'fastmcp';
-export const STACKS: readonly Stack[] = ['slipway', 'slipway-quiet', 'slipway-auth', 'bare-v2', 'sdk-v1', 'fastmcp'];
+export type Stack = 'slipway' | 'slipway-quiet' | 'slipway-auth' | 'slipway-tracing' | 'slipway-pglite-stock' | 'bare-v2' | 'sdk-v1' | 'fastmcp';
+export const STACKS: readonly Stack[] = ['slipway', 'slipway-quiet', 'slipway-auth', 'slipway-tracing', 'bare-v2', 'sdk-v1', 'fastmcp'];
 export type Backend = 'none' | 'pglite' | 'postgres';
 
 /** 2025-11-25: no initialize, JSON or SSE. 2026-07-28: the per-request `_meta` envelope and Mcp-* headers. */
 export type Era = '2025-11-25' | '2026-07-28';
 export const ERAS: readonly Era[] = ['2026-07-28', '2025-11-25'];
 // SDK 1.x and FastMCP (on SDK 1.x) know no 2026-07-28 envelope.
-const MODERN_STACKS: ReadonlySet<Stack> = new Set(['slipway', 'slipway-quiet', 'slipway-auth', 'slipway-pglite-stock', 'bare-v2']);
+const MODERN_STACKS: ReadonlySet<Stack> = new Set(['slipway', 'slipway-quiet', 'slipway-auth', 'slipway-tracing', 'slipway-pglite-stock', 'bare-v2']);
 
 export function speaks(stack: Stack, era: Era): boolean {
   return era === '2025-11-25' || MODERN_STACKS.has(stack);
@@ -103,6 +104,8 @@ export interface ScenarioSetup {
   readonly maxId: number;
   readonly stacks: readonly Stack[];
   readonly auth?: AuthSetup;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT for the traced variant. */
+  readonly otlpEndpoint?: string;
 }
 
 function slipwayEnv(stack: Stack, setup: ScenarioSetup): NodeJS.ProcessEnv {
@@ -113,6 +116,8 @@ function slipwayEnv(stack: Stack, setup: ScenarioSetup): NodeJS.ProcessEnv {
       return { LOG_LEVEL: 'warn', METRICS_ENABLED: 'false' };
     case 'slipway-auth':
       return { ...deployed, ...setup.auth!.env };
+    case 'slipway-tracing':
+      return { ...deployed, OTEL_EXPORTER_OTLP_ENDPOINT: setup.otlpEndpoint!, OTEL_TRACES_SAMPLER_ARG: '1' };
     case 'slipway-pglite-stock':
       return { ...deployed, ...PGLITE_STOCK_ENV };
     default:

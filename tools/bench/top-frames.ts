@@ -11,3 +11,6 @@ const summary = summarizeProfile(dir, dir, new RegExp(focus), Number(top));
 const rows = (frames: readonly FrameTime[]) => frames.map((f) => `| ${f.ms.toFixed(1)} | ${(f.share * 100).toFixed(1)}% | \`${f.frame}\` |`).join('\n');
 console.log(`${summary.totalMs.toFixed(0)} ms of samples\n\nSelf time:\n\n| ms | Share | Function |\n| --- | --- | --- |\n${rows(summary.self)}`);
 console.log(`\nInclusive (focus ${focus}):\n\n| ms | Share | Function |\n| --- | --- | --- |\n${rows(summary.inclusive)}`);
+console.log(
+  `\nBy area (share of busy samples):\n\n| ms | Share | Area |\n| --- | --- | --- |\n${summary.areas.map((a) => `| ${a.ms.toFixed(1)} | ${(a.share * 100).toFixed(1)}% | ${a.area} |`).join('\n')}`,
+);

@@ -17,6 +17,7 @@ import { errorForLog, isDatabaseUnavailable } from './database/faults.js';
 import { createInProcessBus, type EventBus } from './events/bus.js';
 import { withPrecomputedJsonSchema } from './json-schema.js';
 import { observeToolCall, outcomeOf } from './limits/audit.js';
+import { ownFieldsLogger } from './logger.js';
 import { DEFAULT_TENANT_CLAIM } from './limits/identity.js';
 import type { ServiceMetrics, ToolMetricChildren, ToolOutcome } from './metrics.js';
 import { toGetPromptResult, type PromptDefinition } from './prompts.js';
@@ -137,6 +138,7 @@ function buildToolEntry(
   logger: Logger,
   metrics: ToolMetricChildren | undefined,
   tenantClaim: string,
+  auditLog: Logger,
 ): ToolEntry {
   // An output schema with its own `content` field means a returned `content` is data, not a result.
   const contentIsData = tool.outputSchema !== undefined && 'content' in tool.outputSchema.shape;
@@ -167,7 +169,7 @@ function buildToolEntry(
   };
   // The span and the audit line (never the arguments) around every call.
   const callback = (args: unknown, sdk: ServerContext) =>
-    observeToolCall(logger, { tool: tool.name, requestId: requestIdOf(sdk), sdk, tenantClaim }, () => run(args, sdk));
+    observeToolCall(auditLog, { tool: tool.name, requestId: requestIdOf(sdk), sdk, tenantClaim }, () => run(args, sdk));
   return Object.freeze({
     name: tool.name,
     config: Object.freeze({
@@ -289,7 +291,10 @@ export function buildServerFactory(info: ServerInfo, capabilities: Capabilities,
   const events = options.events ?? createInProcessBus((error) => logger.error({ err: error }, 'event listener threw'));
   const requestState = lazyRequestState(options, tools, logger);
   const deps: RequestFeatureDeps = { events, requestState };
-  const toolEntries = tools.map((tool) => buildToolEntry(tool, deps, logger, options.metrics?.tool(tool.name), options.tenantClaim ?? DEFAULT_TENANT_CLAIM));
+  const auditLog = ownFieldsLogger(logger);
+  const toolEntries = tools.map((tool) =>
+    buildToolEntry(tool, deps, logger, options.metrics?.tool(tool.name), options.tenantClaim ?? DEFAULT_TENANT_CLAIM, auditLog),
+  );
   const registrations = [...resources.map(buildResourceRegistration), ...prompts.map((prompt) => buildPromptRegistration(prompt, deps))];
   const serverCapabilities: ServerCapabilities = serverCapabilitiesFor({ tools, resources, prompts });
   const serverInfo = Object.freeze({ name: info.name, version: info.version });

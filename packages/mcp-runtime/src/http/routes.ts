@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { BearerAuth } from '../auth/bearer.js';
+import { ownFieldsLogger } from '../logger.js';
 import type { RouteName, ServiceMetrics } from '../metrics.js';
 import type { McpEndpoint } from './mcp-endpoint.js';
 import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
@@ -53,8 +54,7 @@ export interface Routes {
 /** What the service's listeners answer: /mcp, /healthz, /readyz, /metrics and the OAuth metadata. */
 export function createRoutes({ mcp, logger, readiness, readinessTimeoutMs, metrics, auth }: RoutesOptions): Routes {
   let draining = false;
-  // The access line holds only fields set here (no user data): redaction would cost time and find nothing.
-  const accessLog = logger.child({}, { redact: { paths: [] } });
+  const accessLog = ownFieldsLogger(logger);
   // Responses not yet started when the drain begins must still say Connection: close.
   const inFlight = new Set<ServerResponse>();
 

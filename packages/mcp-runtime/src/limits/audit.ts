@@ -16,7 +16,10 @@ export interface AuditEntry {
   readonly durationMs: number;
 }
 
-/** The audit line of one tool call: who, which tool, how it ended. Never the arguments. */
+/**
+ * The audit line of one tool call: who, which tool, how it ended. Never the arguments. Every field is
+ * set here, so callers pass an `ownFieldsLogger` (no redaction pass).
+ */
 export function auditToolCall(logger: Logger, entry: AuditEntry): void {
   const { subject, tenant } = identityOf(entry.authInfo, entry.tenantClaim);
   const traceId = tracingActive() ? trace.getSpanContext(context.active())?.traceId : undefined;
