@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../tools/repo-root.js';
 import { conformanceUsage, nodeRequirementProblem, runConformanceCli } from './conformance-cli.js';
-import { conformanceScenarios } from './conformance-scenarios.js';
 
 const scratch = join(repoRoot, 'tmp');
 mkdirSync(scratch, { recursive: true });
@@ -48,21 +47,5 @@ describe('slipway-conformance', () => {
     const result = await run([]);
     expect(result.code).toBe(1);
     expect(result.err).toContain(`${join(service, 'dist/main.js')} does not exist: build the service first (nx run <service>:build), or pass --url`);
-  });
-
-  it('runs the fixture-free scenarios of both protocol eras', () => {
-    const of = (era: string) => conformanceScenarios.filter((run) => run.specVersion === era).map((run) => run.scenario);
-    expect(of('2026-07-28')).toEqual(
-      expect.arrayContaining([
-        'server-stateless',
-        'dns-rebinding-protection',
-        'http-header-validation',
-        'caching',
-        'tools-list',
-        'input-required-result-unsupported-methods',
-        'input-required-result-validate-input',
-      ]),
-    );
-    expect(of('2025-11-25')).toEqual(expect.arrayContaining(['server-initialize', 'ping', 'dns-rebinding-protection', 'tools-list']));
   });
 });
