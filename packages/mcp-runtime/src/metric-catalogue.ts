@@ -4,7 +4,8 @@
  * against this list (@slipway/validate), so it imports nothing: reading it never loads the runtime.
  */
 
-export const TOOL_OUTCOMES = ['success', 'error'] as const;
+/** `input_required`: a round of a multi-round-trip call that asked the client for input. */
+export const TOOL_OUTCOMES = ['success', 'error', 'input_required'] as const;
 
 export const SERVICE_METRICS = {
   httpRequests: {
@@ -23,13 +24,13 @@ export const SERVICE_METRICS = {
   toolCalls: {
     name: 'mcp_tool_calls_total',
     type: 'counter',
-    help: 'MCP tool calls, by tool and outcome (success|error)',
+    help: 'MCP tool calls, by tool and outcome (success|error|input_required)',
     labelNames: ['tool', 'outcome'],
   },
   toolDuration: {
     name: 'mcp_tool_call_duration_seconds',
     type: 'histogram',
-    help: 'MCP tool call duration in seconds, by tool and outcome (success|error)',
+    help: 'MCP tool call duration in seconds, by tool and outcome (success|error|input_required)',
     labelNames: ['tool', 'outcome'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   },

@@ -61,23 +61,21 @@ export class ServiceMetrics {
     return children;
   }
 
-  /** Children for one tool, both outcomes; call at start-up so the per-call path only touches a field. */
+  /** Children for one tool, every outcome; call at start-up so the per-call path only touches a field. */
   tool(name: string): ToolMetricChildren {
-    let children = this.toolChildren.get(name);
-    if (children === undefined) {
-      children = {
-        calls: { success: this.toolCalls.labels(name, 'success'), error: this.toolCalls.labels(name, 'error') },
-        duration: {
-          success: this.toolDuration.labels(name, 'success'),
-          error: this.toolDuration.labels(name, 'error'),
-        },
-      };
-      for (const outcome of TOOL_OUTCOMES) {
-        children.calls[outcome].inc(0);
-        this.toolDuration.zero({ tool: name, outcome });
-      }
-      this.toolChildren.set(name, children);
+    const known = this.toolChildren.get(name);
+    if (known !== undefined) return known;
+    const each = <T>(child: (outcome: ToolOutcome) => T) =>
+      Object.fromEntries(TOOL_OUTCOMES.map((outcome) => [outcome, child(outcome)])) as Record<ToolOutcome, T>;
+    const children: ToolMetricChildren = {
+      calls: each((outcome) => this.toolCalls.labels(name, outcome)),
+      duration: each((outcome) => this.toolDuration.labels(name, outcome)),
+    };
+    for (const outcome of TOOL_OUTCOMES) {
+      children.calls[outcome].inc(0);
+      this.toolDuration.zero({ tool: name, outcome });
     }
+    this.toolChildren.set(name, children);
     return children;
   }
 

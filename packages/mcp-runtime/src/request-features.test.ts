@@ -104,13 +104,25 @@ async function modernClient(answer: { ok: boolean }): Promise<{ client: Client; 
   return { client, asked };
 }
 
+/** mcp_tool_calls_total for one tool and outcome, as /metrics exports it. */
+async function toolCalls(tool: string, outcome: string): Promise<number> {
+  const text = await service.metrics!.metrics();
+  const match = new RegExp(`^mcp_tool_calls_total\\{tool="${tool}",outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text);
+  if (match === null) throw new Error(`no mcp_tool_calls_total series for ${tool}, ${outcome}`);
+  return Number(match[1]);
+}
+
 describe('request features over HTTP (2026-07-28)', () => {
   it('runs an input-required round trip: the client answers, calls again with the signed state, the tool finishes', async () => {
     const { client, asked } = await modernClient({ ok: true });
+    const before = { asked: await toolCalls('delete_note', 'input_required'), done: await toolCalls('delete_note', 'success') };
     try {
       const result = await client.callTool({ name: 'delete_note', arguments: { id: 'n7' } });
       expect(asked).toEqual(['Delete note n7?']);
       expect(result.content).toEqual([{ type: 'text', text: 'deleted n7' }]);
+      // Each round is a call the service served: the one that asked, then the one that finished.
+      expect(await toolCalls('delete_note', 'input_required')).toBe(before.asked + 1);
+      expect(await toolCalls('delete_note', 'success')).toBe(before.done + 1);
     } finally {
       await client.close();
     }

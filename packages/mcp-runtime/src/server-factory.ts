@@ -152,15 +152,18 @@ function buildToolEntry(
     const ctx = new ToolCallContext(sdk, deps, tool.name, logger);
     try {
       const value: unknown = await tool.handler(args as Record<string, unknown>, ctx);
-      // A round of a multi-round-trip call: neither a success nor a failure yet.
-      if (isInputRequiredResult(value)) return value;
+      // A round of a multi-round-trip call: neither a success nor a failure yet, but a call served.
+      if (isInputRequiredResult(value)) {
+        record(outcomeOf(value), started);
+        return value;
+      }
       let result: CallToolResult;
       if (!contentIsData && isCallToolResultLike(value)) result = value;
       else {
         const structured = value as Record<string, unknown>;
         result = { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
       }
-      record(outcomeOf(result) === 'error' ? 'error' : 'success', started);
+      record(outcomeOf(result), started);
       return result;
     } catch (error) {
       record('error', started);

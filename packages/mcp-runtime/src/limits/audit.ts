@@ -2,10 +2,11 @@ import { isInputRequiredResult, type AuthInfo, type CallToolResult, type InputRe
 import { context, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { traceToolCall, tracingActive } from '../tracing/spans.js';
+import type { ToolOutcome } from '../metrics.js';
 import { identityOf } from './identity.js';
 
-/** `input_required`: one round of a multi-round-trip call, neither a success nor a failure yet. */
-export type AuditOutcome = 'success' | 'error' | 'input_required' | 'rate_limited';
+/** A call's outcome (`input_required`: one round of a multi-round-trip call), or refused by its rate limit. */
+export type AuditOutcome = ToolOutcome | 'rate_limited';
 
 export interface AuditEntry {
   readonly tool: string;
@@ -41,7 +42,7 @@ export function auditToolCall(logger: Logger, entry: AuditEntry): void {
 type ToolCallResult = CallToolResult | InputRequiredResult;
 
 /** How a tool call ended: the one rule the audit line, the span and the call metrics share. */
-export const outcomeOf = (result: ToolCallResult): AuditOutcome =>
+export const outcomeOf = (result: ToolCallResult): ToolOutcome =>
   isInputRequiredResult(result) ? 'input_required' : result.isError === true ? 'error' : 'success';
 
 /** Runs one tool call inside its span and writes its audit line. */
