@@ -6,6 +6,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nx, setUpSlipwayWorkspace, type SlipwayWorkspace } from '../tools/local-packages.js';
+import { addTools } from './support/generated-service.js';
 import { freePort, waitFor } from './support/ports.js';
 import { startServiceProcess, type ServiceProcess } from './support/service-process.js';
 
@@ -231,9 +232,9 @@ function argoPhase(metric: Json, result: number[]): Phase {
 
 /** A tool as a user adds one: it asks a pricing backend, and fails (throws) while that backend is down. */
 function addPriceQuoteTool(service: string): void {
-  writeFileSync(
-    join(service, 'src/capabilities/price-quote.ts'),
-    `import { defineTool } from '@slipway/mcp-runtime';
+  addTools(service, {
+    file: 'price-quote.ts',
+    source: `import { defineTool } from '@slipway/mcp-runtime';
 import { z } from 'zod';
 
 export const priceQuoteTool = defineTool({
@@ -247,17 +248,9 @@ export const priceQuoteTool = defineTool({
   },
 });
 `,
-  );
-  const index = join(service, 'src/capabilities/index.ts');
-  const text = readFileSync(index, 'utf8');
-  const edited = text
-    .replace(
-      "import { textStatsTool } from './text-stats.js';",
-      "import { priceQuoteTool } from './price-quote.js';\nimport { textStatsTool } from './text-stats.js';",
-    )
-    .replace('tools: [textStatsTool]', 'tools: [textStatsTool, priceQuoteTool]');
-  expect(edited.match(/priceQuoteTool/g)).toHaveLength(2);
-  writeFileSync(index, edited);
+    imports: ['priceQuoteTool'],
+    tools: 'priceQuoteTool',
+  });
 }
 
 /** Calls both tools `times` times each through a real MCP client. */

@@ -1,122 +1,126 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nx, setUpSlipwayWorkspace, type SlipwayWorkspace } from '../tools/local-packages.js';
+import { addTools } from './support/generated-service.js';
+import { startRoundRobin, type LoadBalancer } from './support/nginx.js';
+import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
 import { freePort, waitFor } from './support/ports.js';
 import { loginUrl, startPostgres, type PostgresServer } from './support/postgres.js';
+import { run } from './support/run.js';
+import { startServiceProcess, type ServiceProcess } from './support/service-process.js';
+import { startStandInIssuer, type StandInIssuer } from './support/stand-in-issuer.js';
 
 /**
- * Three replicas of a service on one PostgreSQL, behind Debian's nginx as a round-robin load balancer:
- * what crosses replicas (rate limits, change events, traces) holds, and a replica killed under load
- * costs no request the balancer can retry.
+ * Three replicas of a generated service (`--database=postgres`) on one PostgreSQL, behind Debian's
+ * nginx as a round-robin load balancer, with bearer auth from a stand-in issuer: what crosses
+ * replicas (change events, input-required state, rate limits, traces) holds, and a replica killed
+ * under load costs no request the balancer can retry. Prints its figures on one `replicas e2e figures` line.
  */
-const CHILD = fileURLToPath(new URL('../packages/mcp-runtime/src/__fixtures__/replica-child.ts', import.meta.url));
+const SERVICE = 'ledger';
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const PARENT_SPAN = 'eee19b7ec3c1b174';
+const RATE_LIMIT_BURST = 6;
 
-interface Replica {
-  readonly port: number;
-  readonly url: string;
-  readonly child: ChildProcess;
-  output(): string;
-}
+// What a user adds in src/capabilities/: each tool says which replica (process) served it.
+const REPLICA_TOOLS = `import { defineTool, inputRequired } from '@slipway/mcp-runtime';
+import { z } from 'zod';
+import type { Database } from '../database.js';
 
-const children = new Set<ChildProcess>();
+const served = z.object({ pid: z.number().int() });
 
-async function startReplica(env: Record<string, string>): Promise<Replica> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  await waitFor(
-    `replica on ${port}`,
-    async () => {
-      if (child.exitCode !== null) throw new Error(`replica exited ${child.exitCode}:\n${output}`);
-      return output.includes('READY ') ? true : undefined;
+export function replicaTools(db: Database) {
+  const countNotes = defineTool({
+    name: 'count_notes',
+    description: 'Counts the notes (a database read).',
+    inputSchema: z.object({}),
+    outputSchema: served.extend({ n: z.number().int() }),
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    handler: async () => {
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM notes');
+      return { n: rows[0]?.n ?? 0, pid: process.pid };
     },
-    60_000,
-  );
-  return { port, url: `http://127.0.0.1:${port}`, child, output: () => output };
-}
-
-function startNginx(dir: string, listen: number, upstreams: readonly number[]): ChildProcess {
-  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, sub), { recursive: true });
-  const conf = `daemon off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
-http {
-  log_format lb '$upstream_addr $status "$http_traceparent"';
-  access_log ${dir}/access.log lb;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  upstream replicas {
-${upstreams.map((port) => `    server 127.0.0.1:${port};`).join('\n')}
-    keepalive 32;
-  }
-  server {
-    listen 127.0.0.1:${listen};
-    location / {
-      proxy_pass http://replicas;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host 127.0.0.1;
-      proxy_buffering off;
-      # A replica that refuses or drops the connection: try the next one, POST included (the calls
-      # below are reads; a service with non-idempotent tools decides this for itself).
-      proxy_next_upstream error timeout http_502 non_idempotent;
-      proxy_next_upstream_tries 3;
-      proxy_connect_timeout 1s;
-    }
-  }
+  });
+  const limited = defineTool({
+    name: 'limited',
+    description: 'A tool RATE_LIMITS limits.',
+    inputSchema: z.object({}),
+    outputSchema: served,
+    handler: () => ({ pid: process.pid }),
+  });
+  const touch = defineTool({
+    name: 'touch',
+    description: 'Tells every listening client, on every replica, that the tool list changed.',
+    inputSchema: z.object({}),
+    outputSchema: served,
+    handler: async (_args, ctx) => {
+      await ctx.publish({ type: 'tools/list_changed' });
+      return { pid: process.pid };
+    },
+  });
+  // Two rounds: the sealed state carries the first round's replica, the answer names both.
+  const confirm = defineTool({
+    name: 'confirm',
+    description: 'Asks the user to confirm, then says which replicas served the two rounds.',
+    inputSchema: z.object({}),
+    outputSchema: z.object({ first: z.number().int(), second: z.number().int(), ok: z.boolean() }),
+    inputRequired: true,
+    handler: (_args, ctx) => {
+      const answer = ctx.input('ok');
+      const state = ctx.requestState<{ first: number }>();
+      if (answer.kind !== 'elicit' || state === undefined) {
+        return inputRequired({
+          inputRequests: {
+            ok: inputRequired.elicit({ message: 'Go on?', requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } }),
+          },
+          requestState: ctx.sealState({ first: process.pid }),
+        });
+      }
+      return { first: state.first, second: process.pid, ok: answer.content?.['ok'] === true };
+    },
+  });
+  return [countNotes, limited, touch, confirm];
 }
 `;
-  writeFileSync(join(dir, 'nginx.conf'), conf);
-  const child = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-  children.add(child);
-  return child;
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: string;
 }
 
-const call = (name: string, id = 1) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
-const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: 'Bearer token-acme' };
-
-async function post(url: string, name: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${url}/mcp`, { method: 'POST', headers: { ...HEADERS, ...headers }, body: call(name) });
-  return { status: res.status, body: await res.text() };
+/** One tools/call as a raw HTTP POST, as a load balancer sees it. */
+async function callTool(url: string, name: string, token: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(`${url}/mcp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}`, ...headers },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } }),
+  });
+  return { status: res.status, headers: res.headers, body: await res.text() };
 }
 
-const pidOf = (body: string) => (JSON.parse(body).result.structuredContent as { pid: number }).pid;
+const pidOf = (answer: Answer) => (JSON.parse(answer.body) as { result: { structuredContent: { pid: number } } }).result.structuredContent.pid;
 
-/** `concurrency` clients calling `tool` until `until` resolves; counts answers by outcome. */
-async function load(url: string, tool: string, concurrency: number, until: Promise<void>) {
+/** `concurrency` clients calling `tool` until `until` resolves; counts the answers by outcome. */
+async function load(url: string, tool: string, token: string, concurrency: number, until: Promise<void>) {
   let done = false;
   void until.then(() => (done = true));
-  const counts = { ok: 0, failed: 0, statuses: new Map<string, number>() };
+  const counts = { ok: 0, failed: 0, outcomes: new Map<string, number>() };
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (!done) {
         let outcome: string;
         try {
-          const res = await post(url, tool);
-          outcome = res.status === 200 && !res.body.includes('"isError":true') ? 'ok' : `http ${res.status}`;
+          const res = await callTool(url, tool, token);
+          outcome = res.status === 200 && !res.body.includes('"isError":true') ? 'ok' : `http ${res.status} ${res.body.slice(0, 200)}`;
         } catch (error) {
           outcome = `network ${String((error as Error).cause ?? error)}`;
         }
         if (outcome === 'ok') counts.ok++;
         else counts.failed++;
-        counts.statuses.set(outcome, (counts.statuses.get(outcome) ?? 0) + 1);
+        counts.outcomes.set(outcome, (counts.outcomes.get(outcome) ?? 0) + 1);
       }
     }),
   );
@@ -124,124 +128,122 @@ async function load(url: string, tool: string, concurrency: number, until: Promi
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 
-describe.skipIf(process.env['SLIPWAY_NO_POSTGRES'])('three replicas on PostgreSQL behind nginx', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'slipway-replicas-'));
-  let postgres: PostgresServer;
-  let receiver: Server;
-  const spans: Array<{ name: string; traceId: string; parentSpanId?: string; spanId: string; service: string }> = [];
-  const replicas: Replica[] = [];
-  let lb: string;
-  let env: Record<string, string>;
+describe.skipIf(process.env['SLIPWAY_NO_POSTGRES'])('three replicas of a generated service on PostgreSQL behind nginx', () => {
+  const work = mkdtempSync(join(tmpdir(), 'slipway-replicas-'));
+  const service = join(work, 'workspace/services', SERVICE);
+  const started = Date.now();
+  const figures: Record<string, unknown> = {};
+  let slipway: SlipwayWorkspace | undefined;
+  let postgres: PostgresServer | undefined;
+  let issuer: StandInIssuer | undefined;
+  let receiver: OtlpReceiver | undefined;
+  let lb: LoadBalancer | undefined;
+  const processes: ServiceProcess[] = [];
+  let replicas: ServiceProcess[] = [];
+  let env: Record<string, string> = {};
+  /** Bearer tokens of two tenants, signed by the stand-in issuer. */
+  const tokens = { acme: '', globex: '' };
+
+  const startReplica = async (extra: Record<string, string> = {}, without: readonly string[] = []) => {
+    const port = await freePort();
+    const replicaEnv: Record<string, string | undefined> = { ...env, ...extra, PORT: String(port) };
+    for (const name of without) replicaEnv[name] = undefined;
+    const replica = await startServiceProcess(service, replicaEnv, port);
+    processes.push(replica);
+    return replica;
+  };
 
   beforeAll(async () => {
+    const phase = (what: string) => console.info(`${what}: ${Math.round((Date.now() - started) / 1000)} s`);
     postgres = await startPostgres();
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-          resourceSpans: Array<{
-            resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
-            scopeSpans: Array<{ spans: Array<Record<string, string>> }>;
-          }>;
-        };
-        for (const resource of body.resourceSpans) {
-          const service = resource.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
-          for (const scope of resource.scopeSpans) {
-            for (const span of scope.spans)
-              spans.push({ name: span['name']!, traceId: span['traceId']!, spanId: span['spanId']!, parentSpanId: span['parentSpanId'], service });
-          }
-        }
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
+    slipway = await setUpSlipwayWorkspace(work);
+    phase('PostgreSQL up; packed, published and workspace created');
+    nx(slipway.dir, ['g', '@slipway/nx:new-mcp-service', SERVICE, '--database=postgres', '--no-interactive']);
+    addTools(service, { file: 'replica-tools.ts', source: REPLICA_TOOLS, imports: ['replicaTools'], tools: '...replicaTools(db)' });
+    nx(slipway.dir, ['run', `${SERVICE}:build`]);
+    phase('generated and built');
+
+    // The migration step as in production: the owner migrates and creates the service's own login.
+    const serving = loginUrl(postgres, `${SERVICE}_app`);
+    await run(process.execPath, ['dist/migrate.js'], {
+      cwd: service,
+      env: { ...process.env, DATABASE_URL: serving, DATABASE_MIGRATION_URL: postgres.url, LOG_LEVEL: 'warn' },
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const lbPort = await freePort();
+    issuer = await startStandInIssuer(`http://127.0.0.1:${lbPort}/mcp`);
+    tokens.acme = await issuer.sign({ sub: 'alice', tenant: 'acme' });
+    tokens.globex = await issuer.sign({ sub: 'bob', tenant: 'globex' });
+    receiver = await startOtlpReceiver();
     env = {
-      DATABASE_URL: loginUrl(postgres, 'replicas_app'),
-      DATABASE_MIGRATION_URL: postgres.url,
-      RATE_LIMITS: 'limited=6/1h',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      // Least privilege: the serving login only (no DATABASE_MIGRATION_URL), as the README says.
+      DATABASE_URL: serving,
       // Every replica verifies what any of them signed.
       REQUEST_STATE_KEYS: 'replicas-shared-request-state-key-0123456789',
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as { port: number }).port}`,
+      RATE_LIMITS: `limited=${RATE_LIMIT_BURST}/1h`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      ...issuer.env,
     };
-    // The first migrates (and creates the serving login); the others find it done.
-    replicas.push(await startReplica(env));
-    replicas.push(...(await Promise.all([startReplica(env), startReplica(env)])));
-    const lbPort = await freePort();
-    startNginx(
-      join(dir, 'nginx'),
+    replicas = await Promise.all([startReplica(), startReplica(), startReplica()]);
+    lb = await startRoundRobin(
+      join(work, 'nginx'),
       lbPort,
-      replicas.map((r) => r.port),
+      replicas.map((r) => Number(new URL(r.url).port)),
     );
-    lb = `http://127.0.0.1:${lbPort}`;
-    await waitFor('nginx', async () => ((await fetch(`${lb}/healthz`).catch(() => undefined))?.ok ? true : undefined), 20_000);
-  }, 180_000);
+    phase('migrated; three replicas behind nginx');
+    figures['setUpSeconds'] = Math.round((Date.now() - started) / 1000);
+  });
 
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+    figures['totalSeconds'] = Math.round((Date.now() - started) / 1000);
+    console.log(`replicas e2e figures: ${JSON.stringify(figures)}`);
+    await lb?.stop();
+    await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+    await receiver?.stop();
+    await issuer?.stop();
     await postgres?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await slipway?.registry.stop();
+    if (!process.env['SLIPWAY_KEEP_E2E']) rmSync(work, { recursive: true, force: true });
   });
 
-  it("holds a tenant's rate limit across the three replicas", async () => {
-    const answers = [];
-    for (let i = 0; i < 15; i++) answers.push(await post(lb, 'limited'));
-    const allowed = answers.filter((a) => a.status === 200);
-    expect(allowed).toHaveLength(6);
-    expect(answers.filter((a) => a.status === 429)).toHaveLength(9);
-    // Round-robin: the six admitted calls were served by all three replicas, sharing one bucket.
-    expect(new Set(allowed.map((a) => pidOf(a.body))).size).toBe(3);
-    // Another tenant has its own bucket.
-    expect((await post(lb, 'limited', { authorization: 'Bearer token-other' })).status).toBe(200);
-  });
+  const connect = async (url: string, token: string, options: ConstructorParameters<typeof Client>[1] = {}) => {
+    const client = new Client({ name: 'replicas-e2e', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' }, ...options });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    return client;
+  };
+  const pidOfResult = (result: { structuredContent?: unknown }) => (result.structuredContent as { pid: number }).pid;
 
-  it('carries one trace across nginx, the runtime and the database', async () => {
-    const res = await post(lb, 'count_notes', { traceparent: `00-${TRACE_ID}-${PARENT_SPAN}-01` });
-    expect(res.status).toBe(200);
-    await waitFor('the spans', async () => (spans.some((s) => s.traceId === TRACE_ID && s.name === 'SELECT') ? true : undefined), 20_000);
-    const trace = spans.filter((s) => s.traceId === TRACE_ID);
-    const http = trace.find((s) => s.name === 'POST /mcp')!;
-    const tool = trace.find((s) => s.name === 'tools/call count_notes')!;
-    const query = trace.find((s) => s.name === 'SELECT')!;
-    expect(http.parentSpanId).toBe(PARENT_SPAN);
-    expect(tool.parentSpanId).toBe(http.spanId);
-    expect(query.parentSpanId).toBe(tool.spanId);
-    expect(http.service).toBe('replica');
-    // nginx passed the trace context on: its access log has the request with this traceparent.
-    expect(readFileSync(join(dir, 'nginx', 'access.log'), 'utf8')).toContain(TRACE_ID);
+  it('refuses a call without a valid bearer token (auth on from AUTH_* config)', async () => {
+    expect((await callTool(lb!.url, 'count_notes', 'not-a-token')).status).toBe(401);
+    const ok = await callTool(lb!.url, 'count_notes', tokens.acme);
+    expect(ok.status, ok.body).toBe(200);
   });
 
   it('delivers a change published through one replica to a listen stream on another', async () => {
-    const [a, b] = replicas as [Replica, Replica];
-    const connect = async (url: string) => {
-      const client = new Client({ name: 'listener', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-      await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: 'Bearer token-acme' } } }));
-      return client;
-    };
-    const listener = await connect(a.url);
-    const caller = await connect(b.url);
+    const [a, b] = replicas as [ServiceProcess, ServiceProcess];
+    const listener = await connect(a.url, tokens.acme);
+    const caller = await connect(b.url, tokens.acme);
     try {
+      const listening = pidOfResult(await listener.callTool({ name: 'count_notes', arguments: {} }));
       let heard: () => void = () => undefined;
       listener.setNotificationHandler('notifications/tools/list_changed', () => heard());
       const subscription = await listener.listen({ toolsListChanged: true });
       const latencies: number[] = [];
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 60; i++) {
         const received = new Promise<void>((resolve) => (heard = resolve));
-        const started = performance.now();
-        const result = await caller.callTool({ name: 'touch', arguments: {} });
-        expect((result.structuredContent as { pid: number }).pid).toBe(b.child.pid);
+        const sent = performance.now();
+        const publishing = pidOfResult(await caller.callTool({ name: 'touch', arguments: {} }));
+        expect(publishing).not.toBe(listening);
         await received;
-        latencies.push(performance.now() - started);
+        latencies.push(performance.now() - sent);
       }
       await subscription.close();
       latencies.sort((x, y) => x - y);
-      console.log(
-        `listen notification across replicas (call on B to notification on A): p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms (n=40)`,
-      );
-      expect(percentile(latencies, 99)).toBeLessThan(2_000);
+      figures['notificationMs'] = { p50: Number(percentile(latencies, 50).toFixed(1)), p99: Number(percentile(latencies, 99).toFixed(1)), n: latencies.length };
+      console.log(`listen notification across replicas (touch on B until the notification on A): ${JSON.stringify(figures['notificationMs'])}`);
     } finally {
       await listener.close();
       await caller.close();
@@ -249,54 +251,119 @@ describe.skipIf(process.env['SLIPWAY_NO_POSTGRES'])('three replicas on PostgreSQ
   });
 
   it('completes an input-required round trip whose two requests land on different replicas', async () => {
-    const client = new Client({ name: 'mrtr', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: 'auto' } });
+    const client = await connect(lb!.url, tokens.acme, { capabilities: { elicitation: { form: {} } } });
     client.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { ok: true } }));
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${lb}/mcp`), { requestInit: { headers: { authorization: 'Bearer token-acme' } } }));
     try {
       const result = await client.callTool({ name: 'confirm', arguments: {} });
       const { first, second, ok } = result.structuredContent as { first: number; second: number; ok: boolean };
       expect(ok).toBe(true);
-      expect(replicas.map((r) => r.child.pid)).toContain(first);
+      const pids = replicas.map((r) => r.child.pid);
+      expect(pids).toContain(first);
+      expect(pids).toContain(second);
       expect(second).not.toBe(first);
     } finally {
       await client.close();
     }
   });
 
-  it('measures throughput with tracing on and off (one replica each, alternating)', async () => {
-    const { OTEL_EXPORTER_OTLP_ENDPOINT: _, ...untraced } = env;
-    const plain = await startReplica(untraced);
+  it("holds a tenant's rate limit across the three replicas, and another tenant keeps its own", async () => {
+    const answers: Answer[] = [];
+    for (let i = 0; i < 3 * RATE_LIMIT_BURST; i++) answers.push(await callTool(lb!.url, 'limited', tokens.acme));
+    const allowed = answers.filter((a) => a.status === 200);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(allowed).toHaveLength(RATE_LIMIT_BURST);
+    expect(refused).toHaveLength(2 * RATE_LIMIT_BURST);
+    // Round robin: the admitted calls were served by all three replicas, drawing on one bucket.
+    expect(new Set(allowed.map(pidOf)).size).toBe(3);
+    const refusal = refused[0]!;
+    expect(Number(refusal.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(JSON.parse(refusal.body)).toMatchObject({
+      jsonrpc: '2.0',
+      id: 1,
+      error: { code: -32029, data: { reason: 'rate_limited', tool: 'limited', retryAfterMs: expect.any(Number) } },
+    });
+    // Another tenant has its own bucket, on every replica.
+    const other = await Promise.all(replicas.map(() => callTool(lb!.url, 'limited', tokens.globex)));
+    expect(other.map((a) => a.status)).toEqual([200, 200, 200]);
+  });
+
+  it('carries one trace across nginx, the runtime and the database', async () => {
+    const res = await callTool(lb!.url, 'count_notes', tokens.acme, { traceparent: `00-${TRACE_ID}-${PARENT_SPAN}-01` });
+    expect(res.status).toBe(200);
+    const spans = receiver!.spans;
+    await waitFor('the spans', async () => (spans.some((s) => s.traceId === TRACE_ID && s.name === 'SELECT') ? true : undefined), 20_000);
+    const trace = spans.filter((s) => s.traceId === TRACE_ID);
+    const http = trace.find((s) => s.name === 'POST /mcp');
+    const tool = trace.find((s) => s.name === 'tools/call count_notes');
+    const query = trace.find((s) => s.name === 'SELECT');
+    expect({ http, tool, query }, JSON.stringify(trace)).toMatchObject({
+      http: { parentSpanId: PARENT_SPAN, service: SERVICE },
+      tool: { parentSpanId: http?.spanId },
+      query: { parentSpanId: tool?.spanId },
+    });
+    // nginx passed the trace context on: its access log has the request with this traceparent.
+    expect(lb!.accessLog()).toContain(TRACE_ID);
+  });
+
+  it('measures throughput with tracing on and off in the same run (alternating replicas)', async () => {
+    const untraced = await startReplica({}, ['OTEL_EXPORTER_OTLP_ENDPOINT']);
     const traced = replicas[0]!;
-    const served = async (url: string, ms: number) => (await load(url, 'count_notes', 16, sleep(ms))).ok;
-    await served(plain.url, 1_000); // warm-up: connections, JIT
+    const served = async (url: string, ms: number) => (await load(url, 'count_notes', tokens.acme, 16, sleep(ms))).ok;
+    // Warm-up (connections, JIT, the JWKS cache), then alternating rounds, so that the other load on
+    // this machine weighs on both sides alike.
+    await served(untraced.url, 1_000);
     await served(traced.url, 1_000);
-    // Alternating rounds, so that the other helpers' load on this machine weighs on both sides alike.
+    const rounds = 6;
+    const roundMs = 1_000;
     let off = 0;
     let on = 0;
-    for (let round = 0; round < 4; round++) {
-      off += await served(plain.url, 1_500);
-      on += await served(traced.url, 1_500);
+    const ratios: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      // ABBA order: neither side always runs first, after the other has warmed the database.
+      const [first, second] = round % 2 === 0 ? [untraced, traced] : [traced, untraced];
+      const served1 = await served(first.url, roundMs);
+      const served2 = await served(second.url, roundMs);
+      const [roundOff, roundOn] = first === untraced ? [served1, served2] : [served2, served1];
+      off += roundOff;
+      on += roundOn;
+      ratios.push(roundOn / roundOff);
     }
-    console.log(
-      `throughput (count_notes, 16 clients, 4 x 1.5 s each): tracing off ${(off / 6).toFixed(0)}/s, on ${(on / 6).toFixed(0)}/s, on/off ${(on / off).toFixed(2)}`,
-    );
-    plain.child.kill('SIGTERM');
+    await untraced.stop();
+    const seconds = (rounds * roundMs) / 1000;
+    ratios.sort((x, y) => x - y);
+    figures['throughput'] = {
+      tracingOffPerSecond: Math.round(off / seconds),
+      tracingOnPerSecond: Math.round(on / seconds),
+      onOffRatio: Number((on / off).toFixed(2)),
+      roundRatios: { min: Number(ratios[0]!.toFixed(2)), median: Number(percentile(ratios, 50).toFixed(2)), max: Number(ratios.at(-1)!.toFixed(2)) },
+    };
+    console.log(`throughput (count_notes, 16 clients, ${rounds} x ${roundMs} ms each side): ${JSON.stringify(figures['throughput'])}`);
+    // No threshold: timing on a shared machine is no assertion. Both sides served.
     expect(on).toBeGreaterThan(0);
     expect(off).toBeGreaterThan(0);
-  }, 120_000);
+  });
 
   it('loses no request the balancer can retry when a replica is killed under load, and keeps serving', async () => {
     const victim = replicas[2]!;
-    const stop = sleep(4_000);
-    const running = load(lb, 'count_notes', 12, stop);
+    const victimUpstream = new URL(victim.url).host;
+    const logBefore = lb!.accessLog().length;
+    const running = load(lb!.url, 'count_notes', tokens.acme, 12, sleep(4_000));
     await sleep(1_500);
     victim.child.kill('SIGKILL');
     const counts = await running;
-    console.log(`killed one of three replicas under load: ${counts.ok} answered, ${counts.failed} failed ${JSON.stringify([...counts.statuses])}`);
+    // A request nginx retried lists each upstream it tried: "127.0.0.1:A, 127.0.0.1:B".
+    const retried = lb!
+      .accessLog()
+      .slice(logBefore)
+      .split('\n')
+      .filter((line) => line.startsWith(`${victimUpstream}, `)).length;
+    figures['killUnderLoad'] = { answered: counts.ok, failed: counts.failed, retriedByNginx: retried, outcomes: Object.fromEntries(counts.outcomes) };
+    console.log(`killed one of three replicas under load: ${JSON.stringify(figures['killUnderLoad'])}`);
     expect(counts.ok).toBeGreaterThan(100);
-    expect(counts.failed).toBe(0);
-    const after = await Promise.all(Array.from({ length: 6 }, () => post(lb, 'count_notes')));
+    // count_notes is a read: nginx retries it on another replica (non_idempotent), so none may fail.
+    expect(counts.failed, JSON.stringify([...counts.outcomes])).toBe(0);
+    const after = await Promise.all(Array.from({ length: 6 }, () => callTool(lb!.url, 'count_notes', tokens.acme)));
     expect(after.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
-    expect(new Set(after.map((a) => pidOf(a.body))).size).toBe(2);
-  }, 60_000);
+    expect(new Set(after.map(pidOf))).toEqual(new Set(replicas.slice(0, 2).map((r) => r.child.pid)));
+  });
 });

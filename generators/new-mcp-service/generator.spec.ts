@@ -156,6 +156,25 @@ describe('new-mcp-service', () => {
       expect(tree.read('services/orders/src/main.ts', 'utf-8')).not.toContain('database');
     });
 
+    it.each(['pglite', 'postgres', 'none'] as const)('database %s: bearer auth comes from AUTH_* config, off unless AUTH_ISSUER is set', async (database) => {
+      await generate(tree, { name: 'orders', database });
+      const read = (file: string) => tree.read(`services/orders/${file}`, 'utf-8') ?? '';
+      expect(read('src/config.ts')).toContain('baseConfigSchema.extend(authConfigSchema.shape).extend({');
+      expect(read('src/main.ts')).toMatch(/^import \{ createLogger, .*loadAuthOptions, /m);
+      expect(read('src/main.ts')).toContain('const auth = loadAuthOptions(config);');
+      expect(read('src/main.ts')).toMatch(/startHttpService\(\{[^;]*\bauth\b[^;]*\}\);/);
+      for (const variable of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL', 'AUTH_RESOURCE_URL']) {
+        expect(read('README.md')).toContain(`| \`${variable}\` |`);
+        expect(read('.env.example')).toContain(`# ${variable}=`);
+      }
+    });
+
+    it('stdio only: no AUTH_* settings (stdio has no bearer token)', async () => {
+      await generate(tree, { name: 'orders', transport: 'stdio' });
+      for (const file of ['src/config.ts', 'README.md', '.env.example']) expect(tree.read(`services/orders/${file}`, 'utf-8'), file).not.toContain('AUTH_');
+      expect(tree.read('services/orders/src/config.ts', 'utf-8')).not.toContain('authConfigSchema');
+    });
+
     it('database postgres: DATABASE_URL is required and PGlite is not installed', async () => {
       await generate(tree, { name: 'orders', database: 'postgres' });
       expect(tree.read('services/orders/src/config.ts', 'utf-8')).toContain('DATABASE_URL: z.string().url()');

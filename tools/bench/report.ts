@@ -33,6 +33,7 @@ const STACK_NAMES: Record<Stack, string> = {
   'slipway-auth': '… with bearer auth (RS256 JWT, cached JWKS)',
   'slipway-tracing': '… with tracing (every request sampled; spans of the request and the tool call exported over OTLP/HTTP)',
   'slipway-pglite-stock': "… on PGlite's own settings (shared_buffers 128MB, optimized WASM, …)",
+  'slipway-pglite-optimized-wasm': "… on the runtime's settings but optimized WASM (`PGLITE_OPTIMIZE_WASM=true`)",
   'bare-v2': 'Bare SDK v2 (`createMcpHandler` + `toNodeHandler`)',
   'sdk-v1': 'Legacy SDK 1.x (stateless `StreamableHTTPServerTransport`)',
   fastmcp: 'FastMCP (stateless httpStream)',
@@ -357,9 +358,10 @@ the peak resident set sampled every 200 ms during the measured run.
 - The generated service is \`node dist/main.js\` as Nx built it: \`NODE_ENV=production\`, \`LOG_LEVEL=info\` (one
   JSON line per request, to a file), \`METRICS_ENABLED=true\`. It answers 2025-era requests to tools that send no
   notifications with JSON. Its variants differ only in env, from the same build: quiet (metrics off, warn-level
-  logs: what metrics and the access log cost), bearer auth (the runtime's JWT verifier against a stand-in issuer's
-  JWKS on loopback, fetched once and cached; \`authOptionsFromConfig\` wired into \`src/main.ts\` as the runtime's docs
-  say), and on PGlite, PGlite's own settings (the old defaults).
+  logs: what metrics and the access log cost), bearer auth (\`AUTH_*\` set: the runtime's JWT verifier against a
+  stand-in issuer's JWKS on loopback, fetched once and cached, each token's verdict reused until it expires), traced
+  (\`OTEL_EXPORTER_OTLP_ENDPOINT\` at a sink on loopback that counts the spans, every request sampled), and on PGlite,
+  PGlite's own settings (the old defaults) and the runtime's settings with optimized WASM.
 - The bare v2 and legacy v1 servers follow their SDK's stateless examples: a new McpServer per request, zod
   schemas built once at start-up, no logging or metrics; both answer 2025-era requests with SSE. FastMCP logs each
   request to stderr (to a file here), answers with SSE and returns no structuredContent (it has no output schemas).
@@ -395,7 +397,7 @@ function memorySection(report: Report): string {
   );
   row("The runtime's defaults: 16MB, 2MB, 16MB, 2MB, WAL 32MB–128MB, baseline WASM only (Liftoff)", 'pglite-existing', 'slipway');
   row('… but `PGLITE_SHARED_BUFFERS=128MB`', 'pglite-stock-buffers');
-  row('… but `PGLITE_OPTIMIZE_WASM=true`', 'pglite-optimized-wasm');
+  row('… but `PGLITE_OPTIMIZE_WASM=true`', 'pglite-optimized-wasm', 'slipway-pglite-optimized-wasm');
   if (rows.length === 0) return '';
   const stock = load('slipway-pglite-stock');
   const ours = load('slipway');
@@ -408,7 +410,7 @@ The generated service on PGlite with an existing data directory, \`get_note\` un
 settings are the service's \`PGLITE_*\` variables (\`PGLITE_SHARED_BUFFERS\`, \`PGLITE_WORK_MEM\`,
 \`PGLITE_MAINTENANCE_WORK_MEM\`, \`PGLITE_TEMP_BUFFERS\`, \`PGLITE_MIN_WAL_SIZE\`, \`PGLITE_MAX_WAL_SIZE\`,
 \`PGLITE_OPTIMIZE_WASM\`), passed to PGlite as \`-c\` start parameters after its own. The last two rows put one
-setting back to see what it bought (idle only); work_mem, maintenance_work_mem, temp_buffers and the WAL sizes
+setting back to see what it bought (shared_buffers idle only); work_mem, maintenance_work_mem, temp_buffers and the WAL sizes
 bound memory that sorts, index builds, temporary tables and checkpoints take when they run, not the idle floor.
 
 ${table(['Settings', 'Idle RSS, MB', 'RSS under load, MB', 'get_note req/s, 2026-07-28', 'get_note req/s, 2025-11-25', 'Ready, ms'], rows)}

@@ -16,7 +16,8 @@ import { renderReport, type Report } from './report.js';
 import { prepareServices, type GeneratedServices } from './services.js';
 import type { ProfileSummary } from './profile.js';
 import { benchStartup, makePgliteTemplate, profileStart, type StartResult, type TemplateResult } from './startup.js';
-import { startStandInIssuer, type StandInIssuer } from './jwks.js';
+import { startStandInIssuer, type StandInIssuer } from '../../test/support/stand-in-issuer.js';
+import { startOtlpSink, type OtlpSink } from './otlp-sink.js';
 import { benchScenario, ERAS, profileSlipway, STACKS, type ScenarioResult, type Stack } from './throughput.js';
 import { benchUpdate, type UpdateResult } from './update.js';
 import { collectVersions } from './versions.js';
@@ -96,6 +97,7 @@ let state: State | undefined = existsSync(stateFile) ? (JSON.parse(readFileSync(
 let registry: LocalRegistry | undefined;
 let postgres: PostgresServer | undefined;
 let issuer: StandInIssuer | undefined;
+let otlp: OtlpSink | undefined;
 
 try {
   if (!state) {
@@ -158,11 +160,15 @@ try {
     const noDb = { ...base, tool: 'text_stats', backend: 'none', service: services!.noDb } as const;
     if (scenarioNames.has('text_stats')) {
       issuer = await startStandInIssuer('https://bench.example.com/mcp');
-      scenarios.push(await benchScenario({ ...noDb, stacks: STACKS, auth: issuer }, plan.small, work, log));
+      otlp = await startOtlpSink();
+      scenarios.push(await benchScenario({ ...noDb, stacks: STACKS, auth: issuer, otlpEndpoint: otlp.endpoint }, plan.small, work, log));
+      // The traced variant's figures mean nothing if no span left the service.
+      if (otlp.spans() === 0) throw new Error('the traced variant exported no spans: check OTEL_EXPORTER_OTLP_ENDPOINT handling');
+      log(`traced variant: ${otlp.spans()} spans received`);
     }
     const others: Stack[] = ['slipway', 'bare-v2', 'sdk-v1', 'fastmcp'];
     if (scenarioNames.has('pglite')) {
-      const pgliteStacks: Stack[] = ['slipway', 'slipway-pglite-stock', ...others.slice(1)];
+      const pgliteStacks: Stack[] = ['slipway', 'slipway-pglite-stock', 'slipway-pglite-optimized-wasm', ...others.slice(1)];
       scenarios.push(
         await benchScenario(
           { ...base, tool: 'get_note', backend: 'pglite', service: services!.db, pgliteTemplate: pgliteTemplate!.dir, stacks: pgliteStacks },
@@ -240,6 +246,7 @@ try {
   log(`wrote ${values.out}`);
 } finally {
   await issuer?.stop();
+  await otlp?.stop();
   await postgres?.stop();
   await registry?.stop();
   if (!values.keep && !values.work) rmSync(work, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { addTools } from '../../test/support/generated-service.js';
 import { nx, npmIn } from '../local-packages.js';
 
 /**
@@ -41,14 +42,7 @@ export function getNoteTool(db: Database) {
 `;
 
 function addGetNoteTool(service: string): void {
-  writeFileSync(join(service, 'src/capabilities/get-note.ts'), GET_NOTE_TOOL);
-  const indexFile = join(service, 'src/capabilities/index.ts');
-  const index = readFileSync(indexFile, 'utf8');
-  const patched = index
-    .replace("import { notesTools } from './notes.js';", "import { getNoteTool } from './get-note.js';\nimport { notesTools } from './notes.js';")
-    .replace('...notesTools(db)]', '...notesTools(db), getNoteTool(db)]');
-  if (!patched.includes('getNoteTool(db)]')) throw new Error(`could not add get_note to ${indexFile}; the template changed`);
-  writeFileSync(indexFile, patched);
+  addTools(service, { file: 'get-note.ts', source: GET_NOTE_TOOL, imports: ['getNoteTool'], tools: 'getNoteTool(db)' });
 }
 
 /**
@@ -65,24 +59,6 @@ function passPgliteTemplate(service: string): void {
   writeFileSync(file, patched);
 }
 
-/**
- * Wires bearer auth from env into the no-database service, as the runtime's docs tell a user to
- * (`authOptionsFromConfig`): off unless AUTH_ISSUER is set, so one build serves both variants.
- */
-function wireAuth(service: string): void {
-  const file = join(service, 'src/main.ts');
-  const source = readFileSync(file, 'utf8');
-  const patched = source
-    .replace(
-      "import { createLogger, loadConfig, startHttpService } from '@slipway/mcp-runtime';",
-      "import { authConfigSchema, authOptionsFromConfig, createLogger, loadConfig, startHttpService } from '@slipway/mcp-runtime';",
-    )
-    .replace('capabilities: createCapabilities() });', 'capabilities: createCapabilities(), auth: authOptionsFromConfig(loadConfig(authConfigSchema)) });');
-  if (!patched.includes('auth: authOptionsFromConfig(') || !patched.includes('import { authConfigSchema'))
-    throw new Error(`could not wire auth in ${file}; the template changed`);
-  writeFileSync(file, patched);
-}
-
 /** Generates, installs (from the local registry, still running) and builds both services. */
 export function prepareServices(workspace: string): GeneratedServices {
   nx(workspace, ['g', '@slipway/nx:new-mcp-service', 'bench-db', '--skipInstall', '--no-interactive']);
@@ -90,7 +66,6 @@ export function prepareServices(workspace: string): GeneratedServices {
   const db = join(workspace, 'services/bench-db');
   addGetNoteTool(db);
   passPgliteTemplate(db);
-  wireAuth(join(workspace, 'services/bench-nodb'));
   npmIn(workspace, ['install', '--no-audit', '--no-fund']);
   nx(workspace, ['run-many', '-t', 'build', '-p', 'bench-db', 'bench-nodb']);
   return { db, noDb: join(workspace, 'services/bench-nodb') };

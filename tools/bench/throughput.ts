@@ -13,7 +13,16 @@ import { benchDir } from './workspaces.js';
  * spans exported over OTLP/HTTP), and on PGlite's own start
  * parameters instead of the runtime's (what the memory defaults cost).
  */
-export type Stack = 'slipway' | 'slipway-quiet' | 'slipway-auth' | 'slipway-tracing' | 'slipway-pglite-stock' | 'bare-v2' | 'sdk-v1' | 'fastmcp';
+export type Stack =
+  | 'slipway'
+  | 'slipway-quiet'
+  | 'slipway-auth'
+  | 'slipway-tracing'
+  | 'slipway-pglite-stock'
+  | 'slipway-pglite-optimized-wasm'
+  | 'bare-v2'
+  | 'sdk-v1'
+  | 'fastmcp';
 export const STACKS: readonly Stack[] = ['slipway', 'slipway-quiet', 'slipway-auth', 'slipway-tracing', 'bare-v2', 'sdk-v1', 'fastmcp'];
 export type Backend = 'none' | 'pglite' | 'postgres';
 
@@ -21,7 +30,15 @@ export type Backend = 'none' | 'pglite' | 'postgres';
 export type Era = '2025-11-25' | '2026-07-28';
 export const ERAS: readonly Era[] = ['2026-07-28', '2025-11-25'];
 // SDK 1.x and FastMCP (on SDK 1.x) know no 2026-07-28 envelope.
-const MODERN_STACKS: ReadonlySet<Stack> = new Set(['slipway', 'slipway-quiet', 'slipway-auth', 'slipway-tracing', 'slipway-pglite-stock', 'bare-v2']);
+const MODERN_STACKS: ReadonlySet<Stack> = new Set([
+  'slipway',
+  'slipway-quiet',
+  'slipway-auth',
+  'slipway-tracing',
+  'slipway-pglite-stock',
+  'slipway-pglite-optimized-wasm',
+  'bare-v2',
+]);
 
 export function speaks(stack: Stack, era: Era): boolean {
   return era === '2025-11-25' || MODERN_STACKS.has(stack);
@@ -120,6 +137,8 @@ function slipwayEnv(stack: Stack, setup: ScenarioSetup): NodeJS.ProcessEnv {
       return { ...deployed, OTEL_EXPORTER_OTLP_ENDPOINT: setup.otlpEndpoint!, OTEL_TRACES_SAMPLER_ARG: '1' };
     case 'slipway-pglite-stock':
       return { ...deployed, ...PGLITE_STOCK_ENV };
+    case 'slipway-pglite-optimized-wasm':
+      return { ...deployed, PGLITE_OPTIMIZE_WASM: 'true' };
     default:
       return deployed;
   }

@@ -280,8 +280,13 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, 
 
 /** parseConfig for a process entry point: a ConfigError becomes one stderr line and exit code 1. */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.output<S> {
+  return exitOnConfigError(() => parseConfig(schema, env));
+}
+
+/** Runs `build`; a ConfigError it throws ends the process with its one line on stderr and exit code 1. */
+export function exitOnConfigError<T>(build: () => T): T {
   try {
-    return parseConfig(schema, env);
+    return build();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

@@ -37,6 +37,7 @@ export type { ReadinessCheck } from './http/readiness.js';
 export {
   authConfigSchema,
   authOptionsFromConfig,
+  loadAuthOptions,
   createBearerAuth,
   createJwtVerifier,
   protectedResourceMetadataUrl,

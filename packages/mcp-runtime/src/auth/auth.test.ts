@@ -4,13 +4,13 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 
 type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { MCP_HEADERS, memoryLogger, rawRequest, testConfig } from '../__fixtures__/http-client.js';
 import { ConfigError, parseConfig } from '../config.js';
 import { startHttpService, type RunningService } from '../http/service.js';
 import { defineTool } from '../tools.js';
-import { authConfigSchema, authOptionsFromConfig } from './config.js';
+import { authConfigSchema, authOptionsFromConfig, loadAuthOptions } from './config.js';
 import { assertSafeJwksUrl } from './jwt-verifier.js';
 
 const ISSUER = 'https://login.example.test/tenant';
@@ -251,6 +251,20 @@ describe('auth configuration', () => {
     })();
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variables).toEqual(['AUTH_AUDIENCE', 'AUTH_JWKS_URL', 'AUTH_RESOURCE_URL']);
+  });
+
+  it('loadAuthOptions: an incomplete set ends the process with one stderr line naming the variables, exit 1', () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
+      throw new Error(`exit ${code}`);
+    }) as typeof process.exit);
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(() => loadAuthOptions(parseConfig(authConfigSchema, { AUTH_ISSUER: ISSUER }))).toThrow('exit 1');
+      expect(write.mock.calls).toEqual([['Invalid configuration: AUTH_AUDIENCE, AUTH_JWKS_URL, AUTH_RESOURCE_URL required when AUTH_ISSUER is set\n']]);
+    } finally {
+      exit.mockRestore();
+      write.mockRestore();
+    }
   });
 
   it('builds complete options with defaults', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, envInt, envList } from '../config.js';
+import { ConfigError, envInt, envList, exitOnConfigError } from '../config.js';
 import { DEFAULT_ALGORITHMS, type AuthOptions } from './types.js';
 
 const optionalUrl = z
@@ -70,4 +70,9 @@ export function authOptionsFromConfig(config: AuthConfig): AuthOptions | undefin
     clockToleranceSeconds: config.AUTH_CLOCK_TOLERANCE_SECONDS,
     ...(config.AUTH_RESOURCE_NAME !== undefined && { resourceName: config.AUTH_RESOURCE_NAME }),
   };
+}
+
+/** authOptionsFromConfig for a service's main: an incomplete AUTH_* set stops the process with one line, as loadConfig does. */
+export function loadAuthOptions(config: AuthConfig): AuthOptions | undefined {
+  return exitOnConfigError(() => authOptionsFromConfig(config));
 }
