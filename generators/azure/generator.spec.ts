@@ -10,13 +10,7 @@ import generator from './generator.js';
 import type { AzureSchema } from './schema.js';
 import { treeFiles as snapshotTree } from '../../packages/nx/src/testing-support.js';
 import { generateService } from '../spec-support.js';
-
-/** The generated Azure files, by path relative to the project root. */
-function azureFiles(tree: Tree, root: string): Map<string, string> {
-  return new Map(
-    [...snapshotTree(tree)].filter(([p]) => p.startsWith(`${root}/infra/`) || p === `${root}/azure.yaml`).map(([p, t]) => [p.slice(root.length + 1), t]),
-  );
-}
+import { azureFiles } from './azure-files.fixture.js';
 
 const service = generateService;
 

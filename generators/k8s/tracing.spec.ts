@@ -31,6 +31,11 @@ describe('k8s --otlpEndpoint (tracing)', () => {
     expect(configMap['data'].OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector.observability.svc:4318');
     const policy = prod.find((d) => d['kind'] === 'NetworkPolicy')!;
     expect(policy['spec'].egress).toContainEqual({ to: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 4318 }] });
+    const readme = tree.read(`${ROOT}/deploy/k8s/README.md`, 'utf-8')!;
+    expect(readme).toContain('## Tracing');
+    expect(readme).toContain('spans go to `http://otel-collector.observability.svc:4318/v1/traces`');
+    expect(readme).toMatch(/never\s+tool arguments or SQL text/);
+    expect(readme).toContain('`OTEL_TRACES_SAMPLER_ARG` (0 to 1, default 1)');
   });
 
   it('is off by default: no endpoint and no collector egress', async () => {
@@ -39,6 +44,7 @@ describe('k8s --otlpEndpoint (tracing)', () => {
     const text = [...manifests(tree).values()].join('\n');
     expect(text).not.toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
     expect(text).not.toContain('namespaceSelector: {}');
+    expect(tree.read(`${ROOT}/deploy/k8s/README.md`, 'utf-8')).toContain('Off: generate with `--otlpEndpoint=');
   });
 
   it('refuses an endpoint with a path or another scheme, naming the option and writing nothing', async () => {

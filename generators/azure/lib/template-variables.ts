@@ -3,6 +3,7 @@ import type { DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 import { buildContextFromProject, dockerfileFromProject } from '../../../packages/nx/src/deployment/container.js';
 import { appLogin, migrationCommand, migrationJobName } from '../../../packages/nx/src/deployment/database.js';
 import { opsPortOf } from '../../../packages/nx/src/deployment/ops-port.js';
+import { AZURE_REQUEST_STATE_SECRET, REQUEST_STATE_KEY_COMMAND, REQUEST_STATE_KEYS } from '../../../packages/nx/src/deployment/request-state.js';
 import { environmentVariablePart, sqlIdentifier, titleCase } from '../../../packages/nx/src/names.js';
 import { azureApiVersions, azurePostgresVersion, containerAppsPlaceholderImage } from '../../../packages/nx/src/versions.js';
 import type { NormalizedAzureOptions } from './normalize-options.js';
@@ -42,6 +43,9 @@ export function templateVariables(tree: Tree, options: NormalizedAzureOptions, t
     readinessPath: target.readinessPath,
     // /metrics and /readyz on a port the ingress does not route to (OPS_PORT); undefined for adopted projects.
     opsPort: opsPortOf(target),
+    slipwayRuntime: target.managed,
+    // The Slipway runtime's input-required signing keys: one Key Vault secret every replica reads; adopted projects have none.
+    requestState: target.managed ? { variable: REQUEST_STATE_KEYS, secret: AZURE_REQUEST_STATE_SECRET, command: REQUEST_STATE_KEY_COMMAND } : undefined,
     postgres: options.postgres,
     postgresVersion: azurePostgresVersion,
     postgresAdminLogin: 'slipway_admin',

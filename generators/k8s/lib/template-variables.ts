@@ -3,6 +3,7 @@ import type { DeployTarget } from '../../../packages/nx/src/deploy-target.js';
 import { CONTAINER_GID, CONTAINER_UID, execForm } from '../../../packages/nx/src/deployment/container.js';
 import { appLogin, migrationCommand } from '../../../packages/nx/src/deployment/database.js';
 import { opsPortOf } from '../../../packages/nx/src/deployment/ops-port.js';
+import { REQUEST_STATE_KEY_COMMAND, REQUEST_STATE_KEYS, requestStateSecretName } from '../../../packages/nx/src/deployment/request-state.js';
 import { SHUTDOWN_TIMEOUT_MS } from '../../../packages/nx/src/deployment/shutdown.js';
 import { sqlIdentifier } from '../../../packages/nx/src/names.js';
 import { alertRuleGroupsYaml, percent, serviceAlertRules, type SloTargets } from '../../../packages/nx/src/deployment/service-alerts.js';
@@ -94,6 +95,10 @@ export function templateVariables(options: NormalizedK8sOptions, target: DeployT
     opsPort,
     opsPortName: opsPort === undefined ? 'http' : 'ops',
     metricsPort: opsPort ?? target.port,
+    slipwayRuntime: target.managed,
+    // The Slipway runtime's input-required signing keys, the same Secret for every pod; adopted projects have none.
+    requestState: target.managed ? { secret: requestStateSecretName(name), key: REQUEST_STATE_KEYS, command: REQUEST_STATE_KEY_COMMAND } : undefined,
+    otlpEndpoint: options.otlpEndpoint,
     imageRepository: options.image,
     imageTag,
     image: `${options.image}:${imageTag}`,

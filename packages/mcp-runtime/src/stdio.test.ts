@@ -1,8 +1,9 @@
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CHILD = fileURLToPath(new URL('./__fixtures__/stdio-child.ts', import.meta.url));
@@ -111,4 +112,49 @@ describe('runStdio shutdown', () => {
     expect(stderr).toContain('shutdown timeout reached');
     expect(stderr).not.toContain('database closed');
   });
+});
+
+describe('runStdio tracing', () => {
+  it('gives each tool call a span, child of the _meta trace context, exported over OTLP/HTTP by the shutdown', async () => {
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        if (req.url === '/v1/traces') received.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as { port: number };
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const parentSpanId = '00f067aa0ba902b7';
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['--import', 'tsx', CHILD],
+      cwd: REPO_ROOT,
+      env: { ...(process.env as Record<string, string>), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_SERVICE_NAME: 'stdio-orders' },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'stdio-trace-test', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+      const result = await client.callTool({ name: 'add', arguments: { a: 1234567, b: 7654321 }, _meta: { traceparent: `00-${traceId}-${parentSpanId}-01` } });
+      expect(result.structuredContent).toEqual({ sum: 8888888 });
+      // Closing stdin shuts the child down, which flushes the batched spans.
+      await client.close();
+      await vi.waitFor(() => expect(received.join('\n')).toContain('"name":"tools/call add"'), { timeout: 15_000, interval: 100 });
+      const spans = received
+        .flatMap((body) => (JSON.parse(body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }> }).resourceSpans)
+        .flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+      const call = spans.find((span) => span['name'] === 'tools/call add')!;
+      expect(call).toMatchObject({ traceId, parentSpanId });
+      expect(received.join('\n')).toContain('"stringValue":"stdio-orders"');
+      // Arguments are never recorded.
+      expect(JSON.stringify(call['attributes'])).not.toMatch(/1234567|7654321/);
+    } finally {
+      await client.close();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  }, 30_000);
 });

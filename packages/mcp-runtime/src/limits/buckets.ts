@@ -1,5 +1,6 @@
+import type { Logger } from 'pino';
 import type { Queryable } from '../database/types.js';
-import type { RateLimitRule } from './rules.js';
+import type { RateLimitRule, RateLimits } from './rules.js';
 
 export interface TakeResult {
   readonly allowed: boolean;
@@ -69,14 +70,75 @@ ON CONFLICT (tool, owner) DO UPDATE SET
   updated_at = now()
 RETURNING allowed, tokens`;
 
-/** PostgreSQL: the buckets every replica shares. */
-export function createPostgresBucketStore(db: Queryable): BucketStore {
+// A bucket idle for its rule's whole period is full again (tokens never go below 0), so deleting it
+// changes nothing: the next take inserts it full. The rule of a row's tool is looked up as ruleFor does
+// (its own, else `*`); a tool without one is kept. The clock is the database's, as in TAKE_SQL, and a
+// take racing the DELETE either finds the row gone (and inserts it full) or has moved updated_at, which
+// the DELETE re-checks under the row lock before removing it.
+const PRUNE_SQL = `
+WITH gone AS (
+  DELETE FROM ${RATE_BUCKETS_TABLE} AS b
+  WHERE b.updated_at < now() - COALESCE(
+    (SELECT r.period_ms FROM unnest($1::text[], $2::float8[]) AS r(tool, period_ms) WHERE r.tool = b.tool),
+    $3::float8
+  ) * interval '1 millisecond'
+  RETURNING 1
+)
+SELECT count(*)::int AS pruned FROM gone`;
+
+/** How often one replica prunes at most: the table holds one row per tenant and tool ever limited. */
+export const PRUNE_EVERY_MS = 60_000;
+
+export interface PostgresBucketStoreOptions {
+  /** The rules in force, which say when a bucket is full again; without them nothing is pruned. */
+  readonly limits?: RateLimits;
+  /** Default PRUNE_EVERY_MS. */
+  readonly pruneEveryMs?: number;
+  /** This process's clock, for the throttle only; fullness is judged by the database's. */
+  readonly now?: () => number;
+  readonly logger?: Logger;
+}
+
+export interface PostgresBucketStore extends BucketStore {
+  /** Deletes the buckets that are full again; resolves to how many. */
+  prune(): Promise<number>;
+}
+
+/**
+ * PostgreSQL: the buckets every replica shares. A take starts a prune in the background when this
+ * replica has not pruned for `pruneEveryMs`: no timer to stop, and a replica without traffic adds no rows.
+ */
+export function createPostgresBucketStore(db: Queryable, options: PostgresBucketStoreOptions = {}): PostgresBucketStore {
+  const named = Object.entries(options.limits ?? {}).filter(([tool]) => tool !== '*');
+  const pruneParams = [named.map(([tool]) => tool), named.map(([, rule]) => rule.periodMs), options.limits?.['*']?.periodMs ?? null];
+  const pruneEveryMs = options.pruneEveryMs ?? PRUNE_EVERY_MS;
+  const now = options.now ?? (() => performance.now());
+  let lastPrune: number | undefined;
+
+  async function prune(): Promise<number> {
+    const { rows } = await db.query<{ pruned: number }>(PRUNE_SQL, pruneParams);
+    return rows[0]?.pruned ?? 0;
+  }
+
+  function pruneNowAndThen(): void {
+    if (options.limits === undefined) return;
+    const at = now();
+    if (lastPrune !== undefined && at - lastPrune < pruneEveryMs) return;
+    lastPrune = at;
+    prune().then(
+      (pruned) => options.logger?.debug({ pruned }, 'rate-limit buckets pruned'),
+      (error: unknown) => options.logger?.warn({ err: error }, 'rate-limit bucket prune failed; retried later'),
+    );
+  }
+
   return {
     async take(owner, tool, rule) {
       const { rows } = await db.query<{ allowed: boolean; tokens: number }>(TAKE_SQL, [owner, tool, perMs(rule), rule.burst]);
       const row = rows[0]!;
+      pruneNowAndThen();
       // Refused: `tokens` is what is left (< 1), which sets the retry hint.
       return result(row.allowed, Number(row.tokens), rule);
     },
+    prune,
   };
 }

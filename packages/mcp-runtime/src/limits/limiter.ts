@@ -1,4 +1,5 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { Logger } from 'pino';
 import type { Database } from '../database/types.js';
 import type { BucketStore, TakeResult } from './buckets.js';
 import { createMemoryBucketStore, createPostgresBucketStore } from './buckets.js';
@@ -25,9 +26,9 @@ export function createRateLimiter(limits: RateLimits, store: BucketStore, tenant
   };
 }
 
-/** Shared through PostgreSQL when the service has one; in this process's memory otherwise (PGlite, none). */
-export function bucketStoreFor(database: Database | undefined): BucketStore {
-  return database?.kind === 'postgres' ? createPostgresBucketStore(database) : createMemoryBucketStore();
+/** Shared through PostgreSQL when the service has one (pruned by `limits`); in this process's memory otherwise (PGlite, none). */
+export function bucketStoreFor(database: Database | undefined, limits: RateLimits, logger?: Logger): BucketStore {
+  return database?.kind === 'postgres' ? createPostgresBucketStore(database, { limits, ...(logger && { logger }) }) : createMemoryBucketStore();
 }
 
 /** The JSON-RPC error for a refused call: the retry hint in `data` as well as the HTTP Retry-After. */

@@ -1,5 +1,5 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { MCP_HEADERS, memoryLogger, rawRequest, testConfig } from '../__fixtures__/http-client.js';
 import { InvalidTokenError } from '../auth/types.js';
@@ -9,7 +9,7 @@ import { openServiceDatabase, runMigrationStep } from '../database/service.js';
 import type { Database } from '../database/types.js';
 import { startHttpService } from '../http/service.js';
 import { defineTool } from '../tools.js';
-import { createMemoryBucketStore, createPostgresBucketStore, RATE_BUCKETS_DDL } from './buckets.js';
+import { createMemoryBucketStore, createPostgresBucketStore, RATE_BUCKETS_DDL, type PostgresBucketStore } from './buckets.js';
 import { identityOf } from './identity.js';
 import { RATE_LIMITED_CODE } from './limiter.js';
 import { parseRateLimits } from './rules.js';
@@ -194,7 +194,7 @@ describe.skipIf(POSTGRES_URL === undefined)('PostgreSQL buckets shared by replic
 
   it('admits exactly the burst out of concurrent calls from three replicas', async () => {
     const rule = { burst: 10, periodMs: 3_600_000 };
-    const stores = replicas.map(createPostgresBucketStore);
+    const stores = replicas.map((db) => createPostgresBucketStore(db));
     const results = await Promise.all(Array.from({ length: 45 }, (_, i) => stores[i % 3]!.take('t:direct', 'echo', rule)));
     expect(results.filter((r) => r.allowed)).toHaveLength(10);
     const refused = results.find((r) => !r.allowed)!;
@@ -210,6 +210,91 @@ describe.skipIf(POSTGRES_URL === undefined)('PostgreSQL buckets shared by replic
     expect((await store.take('t:fast', 'echo', rule)).allowed).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect((await store.take('t:fast', 'echo', rule)).allowed).toBe(true);
+  });
+
+  describe('pruning buckets that are full again', () => {
+    const rule = { burst: 3, periodMs: 3_600_000 };
+    const limits = { echo: rule, '*': { burst: 5, periodMs: 60_000 } };
+    const rowsOf = async (owner: string) =>
+      (await replicas[0]!.query<{ tool: string }>('SELECT tool FROM slipway_rate_buckets WHERE owner = $1 ORDER BY tool', [owner])).rows.map((r) => r.tool);
+    // Idle time by the database's clock, which is the one pruning reads.
+    const idle = (owner: string, tool: string, interval: string) =>
+      replicas[0]!.query(`UPDATE slipway_rate_buckets SET updated_at = now() - interval '${interval}' WHERE owner = $1 AND tool = $2`, [owner, tool]);
+    const drain = async (store: PostgresBucketStore, owner: string) => {
+      const results = [];
+      for (let i = 0; i < rule.burst + 1; i++) results.push(await store.take(owner, 'echo', rule));
+      return results;
+    };
+
+    it("deletes only buckets idle for their own rule's period (else *'s), and keeps tools without a rule", async () => {
+      const store = createPostgresBucketStore(replicas[0]!, { limits, pruneEveryMs: Number.POSITIVE_INFINITY });
+      for (const tool of ['echo', 'other', 'gone']) await store.take('t:prune', tool, rule);
+      await idle('t:prune', 'echo', '59 minutes'); // echo refills in an hour: not full yet
+      await idle('t:prune', 'other', '61 seconds'); // * refills in a minute: full
+      expect(await store.prune()).toBeGreaterThanOrEqual(1);
+      expect(await rowsOf('t:prune')).toEqual(['echo', 'gone']);
+      // A replica configured without *: a tool it has no rule for is never judged full.
+      const withoutStar = createPostgresBucketStore(replicas[1]!, { limits: { echo: rule }, pruneEveryMs: Number.POSITIVE_INFINITY });
+      await idle('t:prune', 'gone', '10 days');
+      await withoutStar.prune();
+      expect(await rowsOf('t:prune')).toEqual(['echo', 'gone']);
+      await idle('t:prune', 'echo', '61 minutes');
+      await withoutStar.prune();
+      expect(await rowsOf('t:prune')).toEqual(['gone']);
+    });
+
+    it('leaves a pruned bucket exactly as a full one: the burst and no more, the same retry hint', async () => {
+      const store = createPostgresBucketStore(replicas[1]!, { limits, pruneEveryMs: Number.POSITIVE_INFINITY });
+      for (const owner of ['t:kept', 't:pruned']) {
+        expect((await drain(store, owner)).map((r) => r.allowed)).toEqual([true, true, true, false]);
+        await idle(owner, 'echo', '61 minutes');
+      }
+      // Full again by refill, still in the table.
+      const kept = await drain(store, 't:kept');
+      expect(await store.prune()).toBeGreaterThanOrEqual(1);
+      expect(await rowsOf('t:pruned')).toEqual([]);
+      const pruned = await drain(store, 't:pruned');
+      expect(pruned.map((r) => r.allowed)).toEqual(kept.map((r) => r.allowed));
+      expect(pruned.map((r) => r.allowed)).toEqual([true, true, true, false]);
+      expect(Math.abs(pruned[3]!.retryAfterMs - kept[3]!.retryAfterMs)).toBeLessThan(1_000);
+    });
+
+    it('after a prune, three replicas taking at once still admit exactly the burst', async () => {
+      const stores = replicas.map((db) => createPostgresBucketStore(db, { limits, pruneEveryMs: Number.POSITIVE_INFINITY }));
+      expect((await drain(stores[0]!, 't:race')).filter((r) => r.allowed)).toHaveLength(3);
+      await idle('t:race', 'echo', '2 hours');
+      // Pruning and taking race: whichever order the database picks, one bucket's burst is all there is.
+      const [, ...results] = await Promise.all([stores[2]!.prune(), ...Array.from({ length: 30 }, (_, i) => stores[i % 3]!.take('t:race', 'echo', rule))]);
+      expect(results.filter((r) => r.allowed)).toHaveLength(3);
+    });
+
+    it('prunes from a take at most once per interval, in the background, by this replica', async () => {
+      const statements: string[] = [];
+      const db = replicas[2]!;
+      const recording = {
+        query: ((sql: string, params?: unknown[]) => (statements.push(sql), db.query(sql, params))) as typeof db.query,
+        exec: (sql: string) => db.exec(sql),
+      };
+      let now = 0;
+      const store = createPostgresBucketStore(recording, { limits, pruneEveryMs: 60_000, now: () => now });
+      const prunes = () => statements.filter((sql) => sql.includes('DELETE')).length;
+      await store.take('t:throttle', 'other', rule);
+      await idle('t:throttle', 'other', '2 minutes');
+      await vi.waitFor(() => expect(prunes()).toBe(1));
+      now = 59_999;
+      await store.take('t:throttle', 'echo', rule);
+      expect(prunes()).toBe(1);
+      await idle('t:throttle', 'echo', '2 minutes');
+      now = 60_000;
+      await store.take('t:throttle', 'x', rule);
+      await vi.waitFor(() => expect(prunes()).toBe(2));
+      // The second prune saw 'other' idle past *'s minute; 'echo' (an hour) stays.
+      await vi.waitFor(async () => expect(await rowsOf('t:throttle')).toEqual(['echo', 'x']));
+      // Without rules nothing is judged full, and no DELETE is sent.
+      const unruled = createPostgresBucketStore(recording, { now: () => now });
+      await unruled.take('t:throttle', 'y', rule);
+      expect(prunes()).toBe(2);
+    });
   });
 
   it('holds the limit across two services sharing the database', async () => {

@@ -11,7 +11,7 @@ export type RateLimitConfig = Partial<Pick<BaseConfig, 'RATE_LIMITS' | 'RATE_LIM
 export function toolCallGateFor(config: RateLimitConfig, database: Database | undefined, logger: Logger): ToolCallGate | undefined {
   if (config.RATE_LIMITS === undefined || Object.keys(config.RATE_LIMITS).length === 0) return undefined;
   const tenantClaim = config.RATE_LIMIT_TENANT_CLAIM ?? DEFAULT_TENANT_CLAIM;
-  const store = bucketStoreFor(database);
+  const store = bucketStoreFor(database, config.RATE_LIMITS, logger);
   logger.info({ rateLimits: config.RATE_LIMITS, shared: database?.kind === 'postgres', tenantClaim }, 'rate limits on');
   return createToolCallGate({ limiter: createRateLimiter(config.RATE_LIMITS, store, tenantClaim), logger, tenantClaim });
 }
