@@ -521,17 +521,17 @@ function share(profiles: readonly ProfileSummary[], label: RegExp, prefix: strin
 }
 
 /** What CPU per request would be if Slipway's own areas of the era's profile cost nothing, against the bare server's. */
-function ceiling(r: Report, small: ScenarioResult | undefined, era: Era): string | undefined {
+function ceiling(r: Report, small: ScenarioResult | undefined, era: Era): { era: Era; ratio: number; text: string } | undefined {
   const ours = stack(small, 'slipway', era);
   const bare = stack(small, 'bare-v2', era);
   const profile = r.profiles.find((p) => p.label.startsWith('generated service') && p.label.includes(era));
   if (!ours || !bare || !profile) return undefined;
   const own = profile.areas.filter((a) => SLIPWAY_AREAS.has(a.area)).reduce((sum, a) => sum + a.share, 0);
   const floor = ours.cpuMsPerRequest.median * (1 - own);
-  return (
+  const text =
     `on ${era} requests the ${num(ours.cpuMsPerRequest.median, 3)} ms of CPU per request would be ${num(floor, 3)} ms ` +
-    `(Slipway's share ${(own * 100).toFixed(0)}%), ${ratio(bare.cpuMsPerRequest.median, floor)} the bare server's ${num(bare.cpuMsPerRequest.median, 3)} ms`
-  );
+    `(Slipway's share ${(own * 100).toFixed(0)}%): the bare server's ${num(bare.cpuMsPerRequest.median, 3)} ms is ${ratio(bare.cpuMsPerRequest.median, floor)} that`;
+  return { era, ratio: bare.cpuMsPerRequest.median / floor, text };
 }
 
 function closingNote(r: Report): string {
@@ -571,15 +571,19 @@ function closingNote(r: Report): string {
           : '') +
         ` p99 figures come from autocannon's millisecond histogram and move with GC pauses and the neighbours' load: read them with the 15% noise band in mind.`,
     );
-    const ceilings = ERA_ORDER.map((era) => ceiling(r, small, era)).filter((c): c is string => c !== undefined);
+    const ceilings = ERA_ORDER.map((era) => ceiling(r, small, era)).filter((c) => c !== undefined);
     if (ceilings.length > 0) {
+      const below = ceilings.filter((c) => c.ratio < 2);
       notes.push(
         "**The ceiling with the SDK in the request path.** The profiles' area tables split each request's CPU into what Slipway adds " +
           "(its runtime, logging, metrics, tracing, auth: bold) and the rest, which any server built on the SDK pays: the SDK's dispatch, " +
           "the zod validation it runs, the web Request and Response it takes and returns, Node's HTTP, and the garbage those make. " +
-          `Were Slipway's own share free, ${ceilings.join('; ')}. ` +
-          "Going further means answering tools/call without the SDK's dispatch, a second implementation of the protocol's " +
-          "validation (envelope, headers, arguments, results) beside the SDK's, which this runtime does not do: one place decides what the protocol allows.",
+          `Were Slipway's own share free, ${ceilings.map((c) => c.text).join('; ')}. ` +
+          (below.length > 0
+            ? `So on ${below.map((c) => c.era).join(' and ')} requests 2× is out of reach while the SDK dispatches each request, however little ` +
+              "Slipway adds. Going further means answering tools/call without the SDK's dispatch: a second implementation of the protocol's " +
+              "validation (envelope, headers, arguments, results) beside the SDK's, which this runtime does not do, because one place decides what the protocol allows."
+            : "The rest of the gap to 2× is Slipway's own work."),
       );
     }
   }
