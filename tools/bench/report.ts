@@ -481,6 +481,22 @@ ${table(
 `;
 }
 
+/** A profile of serving requests: the areas mean nothing in Nx's generator or PGlite's start-up profiles. */
+function servesMcp(p: ProfileSummary): boolean {
+  return (p.areas.find((a) => a.area === 'MCP SDK')?.share ?? 0) > 0.05;
+}
+
+function areaTable(p: ProfileSummary): string {
+  return `
+Self time by area (whose code ran; Node's general-purpose modules and native frames count for their caller; Slipway's own in bold):
+
+${table(
+  ['ms', 'Share', 'Area'],
+  p.areas.map((a) => [num(a.ms), `${(a.share * 100).toFixed(1)}%`, SLIPWAY_AREAS.has(a.area) ? `**${a.area}**` : a.area]),
+)}
+`;
+}
+
 function profileSection(profiles: readonly ProfileSummary[]): string {
   if (profiles.length === 0) return '';
   const one = (p: ProfileSummary) => `### ${p.label}
@@ -499,13 +515,7 @@ ${table(
   p.self.slice(0, 8).map((f) => [num(f.ms), `${(f.share * 100).toFixed(0)}%`, `\`${f.frame}\``]),
 )}
 
-Self time by area (whose code ran; Node's general-purpose modules and native frames count for their caller):
-
-${table(
-  ['ms', 'Share', 'Area'],
-  p.areas.map((a) => [num(a.ms), `${(a.share * 100).toFixed(1)}%`, SLIPWAY_AREAS.has(a.area) ? `**${a.area}**` : a.area]),
-)}
-`;
+${servesMcp(p) ? areaTable(p) : ''}`;
   return `## Where the time goes
 
 \`node --cpu-prof\` of one extra run of each, not counted in the tables above.
