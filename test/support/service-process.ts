@@ -15,7 +15,8 @@ export async function startServiceProcess(cwd: string, env: NodeJS.ProcessEnv, p
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': lines a service flushes as it exits may still be in the pipe at 'exit'.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   await Promise.race([
     waitFor('the service to answer /healthz', async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), 60_000),

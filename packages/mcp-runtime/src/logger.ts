@@ -59,6 +59,9 @@ function censor(value: unknown, path: string[]): unknown {
   return '[REDACTED]';
 }
 
+/** The field that carries the request id (X-Request-Id) on every line about a request. */
+export const REQUEST_ID_LOG_FIELD = 'reqId';
+
 /**
  * For lines whose every field the runtime sets itself (the access line, the audit line): no user data
  * and no secret can be in them, so redaction, which clones each line it touches, would cost time and

@@ -17,7 +17,7 @@ import { errorForLog, isDatabaseUnavailable } from './database/faults.js';
 import { createInProcessBus, type EventBus } from './events/bus.js';
 import { withPrecomputedJsonSchema } from './json-schema.js';
 import { observeToolCall, outcomeOf } from './limits/audit.js';
-import { ownFieldsLogger } from './logger.js';
+import { ownFieldsLogger, REQUEST_ID_LOG_FIELD } from './logger.js';
 import { DEFAULT_TENANT_CLAIM } from './limits/identity.js';
 import type { ServiceMetrics, ToolMetricChildren, ToolOutcome } from './metrics.js';
 import { toGetPromptResult, type PromptDefinition } from './prompts.js';
@@ -112,7 +112,7 @@ class ToolCallContext extends RequestContext implements ToolContext {
   }
 
   get logger(): Logger {
-    return (this.childLogger ??= this.baseLogger.child({ requestId: this.requestId, tool: this.tool }));
+    return (this.childLogger ??= this.baseLogger.child({ [REQUEST_ID_LOG_FIELD]: this.requestId, tool: this.tool }));
   }
 }
 

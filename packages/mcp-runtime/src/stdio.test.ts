@@ -62,7 +62,8 @@ async function startChild(env: Record<string, string> = {}) {
   });
   let stderr = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, stderr })),
+    // 'close', not 'exit': lines the child flushes as it exits may still be in the pipe at 'exit'.
+    child.once('close', (code, signal) => resolve({ code, signal, stderr })),
   );
   await new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {

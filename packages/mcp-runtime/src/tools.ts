@@ -10,7 +10,7 @@ export class ToolError extends Error {
 
 /** Progress, client logs, events and input-required state: see RequestFeatures. */
 export interface ToolContext extends RequestFeatures {
-  /** A child logger carrying `requestId` and `tool`. */
+  /** A child logger carrying the request id (`reqId`, as on the access line) and `tool`. */
   readonly logger: Logger;
 }
 

@@ -34,7 +34,8 @@ function spawnService(dataDir: string, template: string): Child {
   spawned.add(child);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': lines a service flushes as it exits may still be in the pipe at 'exit'.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { process: child, exited, stderr: () => stderr };
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { BearerAuth } from '../auth/bearer.js';
-import { ownFieldsLogger } from '../logger.js';
+import { ownFieldsLogger, REQUEST_ID_LOG_FIELD } from '../logger.js';
 import type { RouteName, ServiceMetrics } from '../metrics.js';
 import type { McpEndpoint } from './mcp-endpoint.js';
 import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
@@ -109,7 +109,7 @@ export function createRoutes({ mcp, logger, readiness, readinessTimeoutMs, metri
     try {
       await dispatch(route, req, res, requestId);
     } catch (error) {
-      logger.error({ err: error, reqId: requestId, route }, 'request failed');
+      logger.error({ err: error, [REQUEST_ID_LOG_FIELD]: requestId, route }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null });
       else res.destroy();
     }
@@ -117,7 +117,7 @@ export function createRoutes({ mcp, logger, readiness, readinessTimeoutMs, metri
     const durationMs = performance.now() - started;
     const method = req.method ?? 'GET';
     metrics?.recordHttp(method, route, res.statusCode, durationMs / 1000);
-    accessLog.info({ reqId: requestId, method, route, status: res.statusCode, durationMs: Math.round(durationMs * 1000) / 1000 }, 'request');
+    accessLog.info({ [REQUEST_ID_LOG_FIELD]: requestId, method, route, status: res.statusCode, durationMs: Math.round(durationMs * 1000) / 1000 }, 'request');
   }
 
   return {

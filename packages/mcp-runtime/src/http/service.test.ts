@@ -229,7 +229,7 @@ describe('HTTP service on 127.0.0.1', () => {
       headers: { ...MCP_HEADERS, 'x-request-id': 'access-log-test' },
       body: toolsCall('fail', { reason: 'top-secret-argument' }),
     });
-    const access = lines.filter((l) => l['reqId'] === 'access-log-test');
+    const access = lines.filter((l) => l['reqId'] === 'access-log-test' && l['msg'] === 'request');
     expect(access).toHaveLength(1);
     expect(access[0]).toMatchObject({ level: 30, method: 'POST', route: '/mcp', status: 200 });
     expect(typeof access[0]?.['durationMs']).toBe('number');

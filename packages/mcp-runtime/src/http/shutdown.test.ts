@@ -126,7 +126,8 @@ describe('graceful shutdown', () => {
       child.once('exit', (code) => reject(new Error(`child exited early (${code}): ${stderr}`)));
     });
     expect((await rawRequest(`${url}/healthz`)).status).toBe(200);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': the log lines written (and flushed) at exit may still be in the pipe at 'exit'.
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toContain('hook ran');

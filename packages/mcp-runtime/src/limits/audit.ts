@@ -2,6 +2,7 @@ import { isInputRequiredResult, type AuthInfo, type CallToolResult, type InputRe
 import { context, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { traceToolCall, tracingActive } from '../tracing/spans.js';
+import { REQUEST_ID_LOG_FIELD } from '../logger.js';
 import type { ToolOutcome } from '../metrics.js';
 import { identityOf } from './identity.js';
 
@@ -32,7 +33,7 @@ export function auditToolCall(logger: Logger, entry: AuditEntry): void {
       subject: subject ?? null,
       tenant: tenant ?? null,
       durationMs: Math.round(entry.durationMs * 1000) / 1000,
-      requestId: entry.requestId,
+      [REQUEST_ID_LOG_FIELD]: entry.requestId,
       ...(traceId !== undefined && { traceId }),
     },
     'tool call',

@@ -159,6 +159,18 @@ describe('rate limits over HTTP (one replica, memory buckets)', () => {
     ]);
   });
 
+  it('writes each audit line under the request id its access line has, in the same field (one name for one thing)', async () => {
+    const { send, lines } = limited;
+    expect((await send('token-evil', call('free'))).status).toBe(200);
+    const access = new Set(lines.filter((l) => l['msg'] === 'request').map((l) => l['reqId']));
+    const audit = lines.filter((l) => l['audit'] === 'tool_call');
+    expect(audit.length).toBeGreaterThan(0);
+    for (const line of audit) {
+      expect(line).not.toHaveProperty('requestId');
+      expect(access).toContain(line['reqId']);
+    }
+  });
+
   it("does not let another tenant spend or borrow a tenant's bucket through headers, arguments or _meta", async () => {
     const { send } = limited;
     const spoof = { 'x-tenant': 'acme', 'x-forwarded-user': 'alice', 'x-request-id': 'acme' };
