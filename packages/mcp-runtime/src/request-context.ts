@@ -61,8 +61,9 @@ export class RequestContext implements RequestFeatures {
   constructor(
     readonly mcp: ServerContext,
     private readonly deps: RequestFeatureDeps,
+    requestId: string = requestIdOf(mcp),
   ) {
-    this.requestId = requestIdOf(mcp);
+    this.requestId = requestId;
   }
 
   get signal(): AbortSignal {

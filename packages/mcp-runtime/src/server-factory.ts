@@ -16,7 +16,7 @@ import { pino, type Logger } from 'pino';
 import { errorForLog, isDatabaseUnavailable } from './database/faults.js';
 import { createInProcessBus, type EventBus } from './events/bus.js';
 import { withPrecomputedJsonSchema } from './json-schema.js';
-import { observeToolCall, outcomeOf } from './limits/audit.js';
+import { observeToolCall, type ToolCallObservers } from './limits/audit.js';
 import { ownFieldsLogger, REQUEST_ID_LOG_FIELD } from './logger.js';
 import { DEFAULT_TENANT_CLAIM } from './limits/identity.js';
 import type { ServiceMetrics, ToolMetricChildren, ToolOutcome } from './metrics.js';
@@ -72,8 +72,6 @@ export interface BuiltServerFactory {
   events: EventBus;
 }
 
-export { REQUEST_ID_HEADER } from './request-context.js';
-
 const INTERNAL_ERROR_RESULT: CallToolResult = Object.freeze({
   content: Object.freeze([Object.freeze({ type: 'text' as const, text: 'Internal error' })]) as CallToolResult['content'],
   isError: true,
@@ -105,10 +103,11 @@ class ToolCallContext extends RequestContext implements ToolContext {
   constructor(
     mcp: ServerContext,
     deps: RequestFeatureDeps,
+    requestId: string,
     private readonly tool: string,
     private readonly baseLogger: Logger,
   ) {
-    super(mcp, deps);
+    super(mcp, deps, requestId);
   }
 
   get logger(): Logger {
@@ -137,49 +136,44 @@ function buildToolEntry(
   deps: RequestFeatureDeps,
   logger: Logger,
   metrics: ToolMetricChildren | undefined,
-  tenantClaim: string,
-  auditLog: Logger,
+  observers: Omit<ToolCallObservers, 'record'>,
 ): ToolEntry {
   // An output schema with its own `content` field means a returned `content` is data, not a result.
   const contentIsData = tool.outputSchema !== undefined && 'content' in tool.outputSchema.shape;
-  const record = (outcome: ToolOutcome, started: number): void => {
-    if (metrics === undefined) return;
-    metrics.calls[outcome].inc();
-    metrics.duration[outcome].observe((performance.now() - started) / 1000);
-  };
-  const run = async (args: unknown, sdk: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
-    const started = performance.now();
-    const ctx = new ToolCallContext(sdk, deps, tool.name, logger);
+  const record =
+    metrics === undefined
+      ? undefined
+      : (outcome: ToolOutcome, seconds: number): void => {
+          metrics.calls[outcome].inc();
+          metrics.duration[outcome].observe(seconds);
+        };
+  // Whatever the handler returns or throws becomes a result; observeToolCall decides its outcome.
+  const run = async (args: unknown, ctx: ToolCallContext): Promise<CallToolResult | InputRequiredResult> => {
     try {
       const value: unknown = await tool.handler(args as Record<string, unknown>, ctx);
       // A round of a multi-round-trip call: neither a success nor a failure yet, but a call served.
-      if (isInputRequiredResult(value)) {
-        record(outcomeOf(value), started);
-        return value;
-      }
-      let result: CallToolResult;
-      if (!contentIsData && isCallToolResultLike(value)) result = value;
-      else {
-        const structured = value as Record<string, unknown>;
-        result = { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
-      }
-      record(outcomeOf(result), started);
-      return result;
+      if (isInputRequiredResult(value)) return value;
+      if (!contentIsData && isCallToolResultLike(value)) return value;
+      const structured = value as Record<string, unknown>;
+      return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
     } catch (error) {
-      record('error', started);
       return errorResult(error, ctx);
     }
   };
-  // The span and the audit line (never the arguments) around every call.
-  const callback = (args: unknown, sdk: ServerContext) =>
-    observeToolCall(auditLog, { tool: tool.name, requestId: requestIdOf(sdk), sdk, tenantClaim }, () => run(args, sdk));
+  const callObservers: ToolCallObservers = { ...observers, ...(record !== undefined && { record }) };
+  // The span, the call metrics and the audit line (never the arguments) around every call.
+  const callback = (args: unknown, sdk: ServerContext) => {
+    const requestId = requestIdOf(sdk);
+    const ctx = new ToolCallContext(sdk, deps, requestId, tool.name, logger);
+    return observeToolCall(callObservers, { tool: tool.name, requestId, sdk }, () => run(args, ctx));
+  };
   return Object.freeze({
     name: tool.name,
     config: Object.freeze({
       ...(tool.title !== undefined && { title: tool.title }),
       description: tool.description,
       // Arguments the input schema rejects never reach the handler; they still count as failed calls.
-      inputSchema: withPrecomputedJsonSchema(tool.inputSchema, () => record('error', performance.now())),
+      inputSchema: withPrecomputedJsonSchema(tool.inputSchema, () => record?.('error', 0)),
       ...(tool.outputSchema !== undefined && { outputSchema: withPrecomputedJsonSchema(tool.outputSchema) }),
       ...(tool.annotations !== undefined && { annotations: tool.annotations }),
     }),
@@ -294,10 +288,8 @@ export function buildServerFactory(info: ServerInfo, capabilities: Capabilities,
   const events = options.events ?? createInProcessBus((error) => logger.error({ err: error }, 'event listener threw'));
   const requestState = lazyRequestState(options, tools, logger);
   const deps: RequestFeatureDeps = { events, requestState };
-  const auditLog = ownFieldsLogger(logger);
-  const toolEntries = tools.map((tool) =>
-    buildToolEntry(tool, deps, logger, options.metrics?.tool(tool.name), options.tenantClaim ?? DEFAULT_TENANT_CLAIM, auditLog),
-  );
+  const observers = { audit: ownFieldsLogger(logger), tenantClaim: options.tenantClaim ?? DEFAULT_TENANT_CLAIM };
+  const toolEntries = tools.map((tool) => buildToolEntry(tool, deps, logger, options.metrics?.tool(tool.name), observers));
   const registrations = [...resources.map(buildResourceRegistration), ...prompts.map((prompt) => buildPromptRegistration(prompt, deps))];
   const serverCapabilities: ServerCapabilities = serverCapabilitiesFor({ tools, resources, prompts });
   const serverInfo = Object.freeze({ name: info.name, version: info.version });

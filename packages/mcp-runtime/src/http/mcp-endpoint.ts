@@ -14,7 +14,7 @@ import type { EventBus } from '../events/bus.js';
 import { toServerEventBus } from '../events/sdk-bus.js';
 import type { HeaderGuard } from './allowlists.js';
 import { AnswerCapture, capturingFactory } from './answer-capture.js';
-import { REQUEST_ID_HEADER } from '../server-factory.js';
+import { REQUEST_ID_HEADER } from '../request-context.js';
 import { readBoundedBody } from './request-body.js';
 import { sendJson, sendJsonRpcError } from './responses.js';
 
@@ -222,10 +222,12 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       } catch {
         return sendJsonRpcError(res, 400, JSON_RPC_PARSE_ERROR, 'Parse error: the request body is not valid JSON');
       }
-      const refusal = await options.gate?.admit(parsedBody, authInfo, requestId);
-      if (refusal !== undefined) {
-        res.setHeader('retry-after', String(Math.ceil(refusal.retryAfterMs / 1000)));
-        return sendJson(res, 429, refusal.body);
+      if (options.gate !== undefined) {
+        const refusal = await options.gate.admit(parsedBody, authInfo, requestId);
+        if (refusal !== undefined) {
+          res.setHeader('retry-after', String(Math.ceil(refusal.retryAfterMs / 1000)));
+          return sendJson(res, 429, refusal.body);
+        }
       }
     }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { BearerAuth } from '../auth/bearer.js';
 import { ownFieldsLogger, REQUEST_ID_LOG_FIELD } from '../logger.js';
+import { REQUEST_ID_HEADER } from '../request-context.js';
 import type { RouteName, ServiceMetrics } from '../metrics.js';
 import type { McpEndpoint } from './mcp-endpoint.js';
 import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
@@ -101,9 +102,9 @@ export function createRoutes({ mcp, logger, readiness, readinessTimeoutMs, metri
 
   async function handle(listener: Listener, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     const route = routeOf(req.url, auth, listener);
-    res.setHeader('x-request-id', requestId);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     if (draining) res.setHeader('connection', 'close');
     inFlight.add(res);
     try {

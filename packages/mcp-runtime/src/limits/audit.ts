@@ -1,7 +1,6 @@
 import { isInputRequiredResult, type AuthInfo, type CallToolResult, type InputRequiredResult, type ServerContext } from '@modelcontextprotocol/server';
-import { context, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { traceToolCall, tracingActive } from '../tracing/spans.js';
+import { traceToolCall } from '../tracing/spans.js';
 import { REQUEST_ID_LOG_FIELD } from '../logger.js';
 import type { ToolOutcome } from '../metrics.js';
 import { identityOf } from './identity.js';
@@ -20,11 +19,11 @@ export interface AuditEntry {
 
 /**
  * The audit line of one tool call: who, which tool, how it ended. Never the arguments. Every field is
- * set here, so callers pass an `ownFieldsLogger` (no redaction pass).
+ * set here, so callers pass an `ownFieldsLogger` (no redaction pass); inside a span the logger's mixin
+ * adds `trace_id` and `span_id`, as on every other line.
  */
 export function auditToolCall(logger: Logger, entry: AuditEntry): void {
   const { subject, tenant } = identityOf(entry.authInfo, entry.tenantClaim);
-  const traceId = tracingActive() ? trace.getSpanContext(context.active())?.traceId : undefined;
   logger.info(
     {
       audit: 'tool_call',
@@ -34,7 +33,6 @@ export function auditToolCall(logger: Logger, entry: AuditEntry): void {
       tenant: tenant ?? null,
       durationMs: Math.round(entry.durationMs * 1000) / 1000,
       [REQUEST_ID_LOG_FIELD]: entry.requestId,
-      ...(traceId !== undefined && { traceId }),
     },
     'tool call',
   );
@@ -46,26 +44,39 @@ type ToolCallResult = CallToolResult | InputRequiredResult;
 export const outcomeOf = (result: ToolCallResult): ToolOutcome =>
   isInputRequiredResult(result) ? 'input_required' : result.isError === true ? 'error' : 'success';
 
-/** Runs one tool call inside its span and writes its audit line. */
+/** What watches every tool call: the audit log, the tenant claim it names, and the call metrics (when on). */
+export interface ToolCallObservers {
+  readonly audit: Logger;
+  readonly tenantClaim: string;
+  readonly record?: (outcome: ToolOutcome, seconds: number) => void;
+}
+
+/**
+ * Runs one tool call inside its span, then records it once: one clock and one outcome serve the call
+ * metrics, the audit line and the span's status.
+ */
 export async function observeToolCall(
-  logger: Logger,
-  call: { tool: string; requestId: string; sdk: ServerContext; tenantClaim: string },
+  observers: ToolCallObservers,
+  call: { tool: string; requestId: string; sdk: ServerContext },
   run: () => Promise<ToolCallResult>,
 ): Promise<ToolCallResult> {
   const started = performance.now();
-  const meta = call.sdk.mcpReq._meta;
+  let outcome: ToolOutcome = 'success';
   return traceToolCall(
-    { tool: call.tool, requestId: call.sdk.mcpReq.id, meta },
-    (result) => outcomeOf(result) === 'error',
+    { tool: call.tool, requestId: call.sdk.mcpReq.id, meta: call.sdk.mcpReq._meta },
+    () => outcome === 'error',
     async () => {
       const result = await run();
-      auditToolCall(logger, {
+      outcome = outcomeOf(result);
+      const durationMs = performance.now() - started;
+      observers.record?.(outcome, durationMs / 1000);
+      auditToolCall(observers.audit, {
         tool: call.tool,
         requestId: call.requestId,
         authInfo: call.sdk.http?.authInfo,
-        tenantClaim: call.tenantClaim,
-        outcome: outcomeOf(result),
-        durationMs: performance.now() - started,
+        tenantClaim: observers.tenantClaim,
+        outcome,
+        durationMs,
       });
       return result;
     },

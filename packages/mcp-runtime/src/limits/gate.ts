@@ -1,5 +1,6 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
+import { ownFieldsLogger } from '../logger.js';
 import { auditToolCall } from './audit.js';
 import { rateLimitedError, type RateLimiter } from './limiter.js';
 
@@ -28,6 +29,7 @@ function toolCallOf(message: unknown): ToolCallMessage | undefined {
 
 export function createToolCallGate(options: { limiter: RateLimiter; logger: Logger; tenantClaim: string }): ToolCallGate {
   const { limiter, logger, tenantClaim } = options;
+  const auditLog = ownFieldsLogger(logger);
   return {
     async admit(body, authInfo, requestId) {
       const messages = Array.isArray(body) ? body : [body];
@@ -51,7 +53,7 @@ export function createToolCallGate(options: { limiter: RateLimiter; logger: Logg
       }
       if (refused === undefined) return undefined;
       const { call, retryAfterMs } = refused;
-      auditToolCall(logger, { tool: call.name, requestId, authInfo, tenantClaim, outcome: 'rate_limited', durationMs: performance.now() - started });
+      auditToolCall(auditLog, { tool: call.name, requestId, authInfo, tenantClaim, outcome: 'rate_limited', durationMs: performance.now() - started });
       const errors = calls.map((c) => rateLimitedError(c.id, c.name, retryAfterMs));
       return { retryAfterMs, body: Array.isArray(body) ? errors : errors[0] };
     },

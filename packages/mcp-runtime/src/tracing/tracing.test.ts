@@ -123,7 +123,14 @@ describe('tracing on, in-memory exporter', () => {
     // The access line is written inside the request's span too.
     expect(lines.find((l) => l['msg'] === 'request' && l['route'] === '/mcp')).toMatchObject({ trace_id: PARENT_TRACE, span_id: http.spanContext().spanId });
     const audit = lines.find((l) => l['audit'] === 'tool_call');
-    expect(audit).toMatchObject({ tool: 'lookup', outcome: 'success', traceId: PARENT_TRACE, subject: null, tenant: null });
+    expect(audit).toMatchObject({
+      tool: 'lookup',
+      outcome: 'success',
+      trace_id: PARENT_TRACE,
+      span_id: tool.spanContext().spanId,
+      subject: null,
+      tenant: null,
+    });
     expect(typeof audit!['durationMs']).toBe('number');
     expect(JSON.stringify(lines)).not.toContain(SECRET);
   });
