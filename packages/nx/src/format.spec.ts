@@ -9,7 +9,11 @@ import * as prettier from 'prettier';
 import { afterAll, describe, expect, it } from 'vitest';
 import newMcpService from '../../../generators/new-mcp-service/generator.js';
 import { validateRecordedGenerations } from '../../validate/src/recorded.js';
+import { readGeneratorRecord, writeGeneratorRecord } from './answers.js';
+import { SERVICE_GENERATOR } from './deploy-target.js';
 import { driftReport } from './drift.js';
+import { LINT_CONFIG_FILE } from './lint.js';
+import addLint from './migrations/add-lint.js';
 import { packageRoot } from './package-paths.js';
 import { treeFiles } from './testing-support.js';
 
@@ -68,6 +72,22 @@ describe("generated files in the workspace's prettier format", () => {
     },
     240_000,
   );
+
+  it('add-lint brings an older service the lint config as the workspace formats it: the drift check stays in sync', async () => {
+    const tree = workspaceWithPrettier();
+    await newMcpService(tree, { name: 'orders', skipInstall: true, deploy: 'none' });
+    const root = 'services/orders';
+    // As an earlier release generated it: no lint config, none recorded.
+    tree.delete(`${root}/${LINT_CONFIG_FILE}`);
+    const record = readGeneratorRecord(tree, root, SERVICE_GENERATOR)!;
+    const { [LINT_CONFIG_FILE]: _hash, ...files } = record.files;
+    writeGeneratorRecord(tree, root, SERVICE_GENERATOR, { ...record, files });
+
+    await addLint(tree);
+    const drift = await driftReport(tree, 'orders', root);
+    const lint = drift.generations.flatMap((g) => g.files).find((f) => f.path.endsWith(LINT_CONFIG_FILE));
+    expect(lint?.state).toBe('in-sync');
+  });
 
   // vitest's module interop hid this: under Node itself, the workspace's prettier 3 loads as a CommonJS
   // namespace whose API is under `default` only, and `nx g` failed with "prettier.resolveConfig is not a function".

@@ -1,6 +1,7 @@
 import { joinPathFragments, logger, type Tree } from '@nx/devkit';
 import semver from 'semver';
 import { readAnswers } from '../answers.js';
+import { SERVICE_GENERATOR } from '../deploy-target.js';
 import { CONFORMANCE_BASELINE, CONFORMANCE_TARGET, conformanceTarget, pinnedSuiteVersion, withSuiteVersion } from '../conformance.js';
 import { recordedFor, targetsOf } from '../file-ownership.js';
 import { projects } from '../projects.js';
@@ -8,7 +9,6 @@ import { packagedLayer, writeManagedFile } from '../render.js';
 import { stableJson } from '../stable-json.js';
 import { versions } from '../versions.js';
 
-const GENERATOR = '@slipway/nx:new-mcp-service';
 const SUITE = versions['@modelcontextprotocol/conformance'];
 const DATABASES = ['pglite', 'postgres', 'none'] as const;
 
@@ -31,7 +31,7 @@ function writeTarget(tree: Tree, root: string, target: unknown): void {
 export default function addConformance(tree: Tree): string[] {
   const notes: string[] = [];
   for (const [name, project] of projects(tree)) {
-    const record = readAnswers(tree, project.root)?.records[GENERATOR];
+    const record = readAnswers(tree, project.root)?.records[SERVICE_GENERATOR];
     if (!record || record.options['transport'] === 'stdio') continue;
     const projectJson = tree.read(joinPathFragments(project.root, 'project.json'), 'utf-8');
     if (projectJson === null) continue;

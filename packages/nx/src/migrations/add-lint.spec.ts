@@ -35,7 +35,7 @@ describe('migration: add-lint', () => {
   });
 
   it('adds the config, script, packages and cached target an older service lacks, as new-mcp-service renders them; a re-run changes nothing', async () => {
-    expect(addLint(tree)).toBeTypeOf('function');
+    expect(await addLint(tree)).toBeTypeOf('function');
     const fresh = createTreeWithEmptyWorkspace();
     await newMcpService(fresh, { name: 'orders', skipInstall: true, deploy: 'none' });
     const config = fresh.read(`${ROOT}/${LINT_CONFIG_FILE}`, 'utf-8')!;
@@ -47,11 +47,11 @@ describe('migration: add-lint', () => {
     expect(readProjectConfiguration(tree, 'orders').targets?.['lint']).toEqual(LINT_TARGET);
 
     const before = treeFiles(tree);
-    expect(addLint(tree)).toBeUndefined();
+    expect(await addLint(tree)).toBeUndefined();
     expect(treeFiles(tree)).toEqual(before);
   });
 
-  it('keeps a config, script, package version and target the team already has', () => {
+  it('keeps a config, script, package version and target the team already has', async () => {
     tree.write(`${ROOT}/eslint.config.js`, 'export default [];\n');
     const pkg = readJson<{ scripts: Record<string, string>; devDependencies: Record<string, string> }>(tree, `${ROOT}/package.json`);
     pkg.scripts['lint'] = 'eslint src --max-warnings 0';
@@ -61,26 +61,26 @@ describe('migration: add-lint', () => {
     tree.write(`${ROOT}/project.json`, JSON.stringify({ ...project, targets: { ...project.targets, lint: theirs } }));
     const before = treeFiles(tree);
 
-    expect(addLint(tree)).toBeUndefined();
+    expect(await addLint(tree)).toBeUndefined();
     expect(treeFiles(tree)).toEqual(before);
     expect(tree.exists(`${ROOT}/${LINT_CONFIG_FILE}`)).toBe(false);
   });
 
-  it("takes a team layer's lint config over Slipway's, and adds only what is missing", () => {
+  it("takes a team layer's lint config over Slipway's, and adds only what is missing", async () => {
     tree.write('nx.json', JSON.stringify({ plugins: [{ plugin: '@slipway/nx/plugin', options: { layers: ['tools/slipway'] } }] }));
     tree.write('tools/slipway/templates/server/eslint.config.mjs', '// ACME lint rules\nexport default [];\n');
     const project = readProjectConfiguration(tree, 'orders');
     tree.write(`${ROOT}/project.json`, JSON.stringify({ ...project, targets: { ...project.targets, lint: LINT_TARGET } }));
 
-    expect(addLint(tree)).toBeTypeOf('function');
+    expect(await addLint(tree)).toBeTypeOf('function');
     expect(tree.read(`${ROOT}/${LINT_CONFIG_FILE}`, 'utf-8')).toBe('// ACME lint rules\nexport default [];\n');
     expect(readJson(tree, `${ROOT}/package.json`).scripts.lint).toBe('eslint .');
   });
 
-  it('leaves projects Slipway did not generate alone', () => {
+  it('leaves projects Slipway did not generate alone', async () => {
     tree.write('services/handmade/project.json', JSON.stringify({ name: 'handmade', root: 'services/handmade', targets: {} }));
     tree.write('services/handmade/package.json', JSON.stringify({ name: 'handmade' }));
-    addLint(tree);
+    await addLint(tree);
     expect(readProjectConfiguration(tree, 'handmade').targets).toEqual({});
     expect(tree.exists(`services/handmade/${LINT_CONFIG_FILE}`)).toBe(false);
   });

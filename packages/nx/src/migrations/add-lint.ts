@@ -1,13 +1,11 @@
-import { getProjects, installPackagesTask, joinPathFragments, logger, updateProjectConfiguration, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { getProjects, installPackagesTask, joinPathFragments, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { contentHash, readGeneratorRecord, writeGeneratorRecord } from '../answers.js';
-import { presetOf } from '../deployment/project.js';
+import { SERVICE_GENERATOR } from '../deploy-target.js';
 import { ESLINT_CONFIG_FILES, LINT_CONFIG_FILE, LINT_PACKAGES, LINT_SCRIPT, LINT_TARGET } from '../lint.js';
-import { packagedLayer } from '../render.js';
+import { writeManagedFile } from '../render.js';
+import { currentApi, rerender } from '../rerender.js';
 import { stableJson } from '../stable-json.js';
-import { teamLayers, teamTemplateSources } from '../team-layers.js';
 import { withVersions } from '../versions.js';
-
-const SERVICE = '@slipway/nx:new-mcp-service';
 
 interface ServicePackageJson {
   scripts?: Record<string, string>;
@@ -16,30 +14,18 @@ interface ServicePackageJson {
 }
 
 /**
- * The lint config as new-mcp-service renders it today: the topmost layer that has the file, so a
- * team layer's own eslint.config.mjs wins here as it does at generation. Undefined when that layer
- * templates it (.ejs): `nx g @slipway/nx:update` renders it then.
+ * Writes the lint config as new-mcp-service renders it today (team layers, the workspace's formatting
+ * and all: the same render the drift check compares against), and records it as Slipway's, so that
+ * drift check and update treat it like a generated file.
  */
-function lintConfig(tree: Tree, root: string): string | undefined {
-  // The layers new-mcp-service renders for the service's preset, bottom-up.
-  const layers = presetOf(tree, root) === 'retail' ? ['server', 'retail'] : ['server'];
-  const stack = [...layers.map(packagedLayer), ...teamTemplateSources(tree, teamLayers(tree), layers)].reverse();
-  for (const source of stack) {
-    const paths = source.paths();
-    if (paths.includes(`${LINT_CONFIG_FILE}.ejs`)) return undefined;
-    if (paths.includes(LINT_CONFIG_FILE)) return source.read(LINT_CONFIG_FILE);
-  }
-  return undefined;
-}
-
-/** Writes the lint config and records it as Slipway's, so that drift check and update treat it like a generated file. */
-function addLintConfig(tree: Tree, root: string): boolean {
+async function addLintConfig(tree: Tree, root: string): Promise<boolean> {
   if (ESLINT_CONFIG_FILES.some((file) => tree.exists(joinPathFragments(root, file)))) return false;
-  const content = lintConfig(tree, root);
-  const record = readGeneratorRecord(tree, root, SERVICE);
-  if (content === undefined || record === undefined) return false;
-  tree.write(joinPathFragments(root, LINT_CONFIG_FILE), content);
-  writeGeneratorRecord(tree, root, SERVICE, { ...record, files: { ...record.files, [LINT_CONFIG_FILE]: contentHash(content) } });
+  const record = readGeneratorRecord(tree, root, SERVICE_GENERATOR);
+  if (record === undefined) return false;
+  const rendered = (await rerender(currentApi, tree, SERVICE_GENERATOR, record, root, false)).files.find((f) => f.path === LINT_CONFIG_FILE);
+  if (rendered === undefined) return false;
+  tree.write(joinPathFragments(root, LINT_CONFIG_FILE), rendered.content);
+  writeGeneratorRecord(tree, root, SERVICE_GENERATOR, { ...record, files: { ...record.files, [LINT_CONFIG_FILE]: contentHash(rendered.content) } });
   return true;
 }
 
@@ -63,19 +49,16 @@ function addLintScript(tree: Tree, root: string, withPackages: boolean): boolean
  * has one of its own), the `lint` script and its packages, and the cached `lint` target. Anything
  * the team already configured is kept, and a second run changes nothing.
  */
-export default function addLint(tree: Tree): GeneratorCallback | undefined {
+export default async function addLint(tree: Tree): Promise<GeneratorCallback | undefined> {
   let install = false;
   for (const [name, project] of getProjects(tree)) {
-    if (readGeneratorRecord(tree, project.root, SERVICE) === undefined) continue;
-    const wroteConfig = addLintConfig(tree, project.root);
+    if (readGeneratorRecord(tree, project.root, SERVICE_GENERATOR) === undefined) continue;
+    const wroteConfig = await addLintConfig(tree, project.root);
     const wroteScript = addLintScript(tree, project.root, wroteConfig);
     install ||= wroteScript;
     const hasTarget = project.targets?.['lint'] !== undefined;
-    if (!hasTarget) {
-      // Sorted, as new-mcp-service writes them, so that a re-run writes the same file byte for byte.
-      const targets = Object.fromEntries(Object.entries({ ...project.targets, lint: LINT_TARGET }).sort(([a], [b]) => a.localeCompare(b)));
-      updateProjectConfiguration(tree, name, { ...project, targets });
-    }
+    // The one writer merges project.json by target, as new-mcp-service writes it: only `lint` is added.
+    if (!hasTarget) writeManagedFile(tree, joinPathFragments(project.root, 'project.json'), stableJson({ targets: { lint: LINT_TARGET } }), 'targets');
     const added = [...(wroteConfig ? [LINT_CONFIG_FILE] : []), ...(wroteScript ? ['the lint script'] : []), ...(hasTarget ? [] : ['the lint target'])];
     if (added.length > 0) logger.info(`${name}: added ${added.join(', ')} (\`nx run ${name}:lint\`)`);
   }
