@@ -50,11 +50,10 @@ export interface AlertScope {
   readonly processLabels: readonly string[];
 }
 
-/** One alerting rule; `measure` is its expression without the threshold, what a dashboard or a test would plot. */
+/** One alerting rule. */
 export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
-  readonly measure: string;
   readonly for: string;
   readonly severity: 'critical' | 'warning';
   readonly summary: string;
@@ -139,11 +138,9 @@ function burnRateRules(ratio: ErrorRatio): AlertRule[] {
       const threshold = number(rate * budget);
       return `(${ratio.ratio(long)} > ${threshold} and ${ratio.ratio(short)} > ${threshold})`;
     });
-    const first = windows[0];
     return {
       alert: `${ratio.name}BudgetBurn${speed}`,
       expr: conditions.join(' or '),
-      measure: ratio.ratio(first.long),
       for: forDuration,
       severity,
       summary: `${ratio.what}: the error budget of the ${percent(ratio.target)}% SLO is burning ${speed === 'Fast' ? 'fast' : 'steadily'}`,
@@ -166,7 +163,6 @@ export function serviceAlertRules(scope: AlertScope, slo: SloTargets): AlertRule
     {
       alert: 'McpToolLatencyP99High',
       expr: `${p99} > ${number(slo.sloLatencyP99Seconds)}`,
-      measure: p99,
       for: '10m',
       severity: 'warning',
       summary: `p99 tool call latency is above ${number(slo.sloLatencyP99Seconds)} s`,
@@ -175,7 +171,6 @@ export function serviceAlertRules(scope: AlertScope, slo: SloTargets): AlertRule
     {
       alert: 'McpReadinessFlapping',
       expr: `${readinessStates} >= 2`,
-      measure: readinessStates,
       for: READINESS_FLAP_FOR,
       severity: 'warning',
       summary: 'readiness keeps switching between ready and not ready',
@@ -184,7 +179,6 @@ export function serviceAlertRules(scope: AlertScope, slo: SloTargets): AlertRule
     {
       alert: 'McpEventLoopLagHigh',
       expr: `${lag} > ${number(slo.alertEventLoopLagSeconds)}`,
-      measure: lag,
       for: '10m',
       severity: 'warning',
       summary: `the Node.js event loop lags more than ${number(slo.alertEventLoopLagSeconds)} s`,
@@ -194,7 +188,7 @@ export function serviceAlertRules(scope: AlertScope, slo: SloTargets): AlertRule
 }
 
 /** The rules as Prometheus's rule-file `groups`, the shape both a rules file and a PrometheusRule's spec hold. */
-export function alertRuleGroups(group: string, rules: readonly AlertRule[]) {
+function alertRuleGroups(group: string, rules: readonly AlertRule[]) {
   return {
     groups: [
       {
