@@ -11,7 +11,7 @@ export const conformanceUsage = 'usage: slipway-conformance [--url http://host:p
 
 const SUITE = '@modelcontextprotocol/conformance';
 /** The suite reads its scenario files with fs.globSync, which Node 22 added. */
-export const MIN_NODE_MAJOR = 22;
+const MIN_NODE_MAJOR = 22;
 
 export interface ConformanceIo extends CliIo {
   /** The service's folder: where the built service and the baseline are. */

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateLayer } from './index.js';
-import { fillArgoArgs, fillGrafanaVariables, metricNames, prometheusValidator } from './prometheus.js';
+import { fillArgoArgs, fillGrafanaVariables } from './prometheus-sources.js';
+import { prometheusValidator } from './prometheus.js';
+import { metricNames } from './promql-metrics.js';
 
 const fixtures = join(import.meta.dirname, '__fixtures__/prometheus');
 const read = (name: string): string => readFileSync(join(fixtures, name), 'utf8');

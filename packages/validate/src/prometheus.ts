@@ -4,8 +4,6 @@ import { unknownMetricMessages } from './promql-metrics.js';
 import { onPath } from './system-tools.js';
 import type { ArtifactValidator } from './types.js';
 
-export { metricNames } from './promql-metrics.js';
-export { fillArgoArgs, fillGrafanaVariables, prometheusSources } from './prometheus-sources.js';
 
 /**
  * The PromQL of the monitoring artifacts: rules files and PrometheusRules through `promtool check rules`,
