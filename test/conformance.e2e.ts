@@ -152,7 +152,8 @@ describe('MCP conformance of a generated service, both protocol eras', () => {
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // 'close', not 'exit': the refusal is written as the process exits and may still be in the pipe at 'exit'.
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code, output).not.toBe(0);
     expect(output).toMatch(/REQUEST_STATE_KEYS is required when NODE_ENV=production/);
     expect(output).toMatch(/shared by every replica/);

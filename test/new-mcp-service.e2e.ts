@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +48,7 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
     expect(existsSync(join(service, 'dist/main.js'))).toBe(true);
     expect(existsSync(join(service, 'dist/db/migrations/0001_create_notes.sql'))).toBe(true);
     expect(existsSync(join(service, 'dist/db/pglite-template.tgz')), 'the build makes the PGlite template').toBe(true);
-    const output = stripAnsi(nx(workspace, ['run', 'orders:test']));
+    const output = stripVTControlCharacters(nx(workspace, ['run', 'orders:test']));
     expect(output).toMatch(/Tests\s+\d+ passed/);
   });
 
@@ -319,15 +320,10 @@ describe('nx g @slipway/nx:new-mcp-service orders, end to end', () => {
         encoding: 'utf8',
         env: { ...process.env, DATABASE_MIGRATION_URL: postgres!.url, DATABASE_URL: appUrl },
       });
-      expect(stripAnsi(output)).toMatch(/Tests\s+\d+ passed/);
+      expect(stripVTControlCharacters(output)).toMatch(/Tests\s+\d+ passed/);
     });
   });
 });
-
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
-}
 
 /**
  * Protocol scenarios of @modelcontextprotocol/conformance 0.1.13 that any server must pass.

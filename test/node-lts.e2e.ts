@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nx, setUpSlipwayWorkspace, type SlipwayWorkspace } from '../tools/local-packages.js';
 import { ensureNodeLts, inspectorLauncher, nodeBinary, nodeLtsLines, pinnedInspectorVersion, type NodeLtsLine } from '../tools/node-binaries.js';
@@ -56,7 +57,7 @@ describe('a generated service on every Node LTS line with a pinned base image', 
       const version = await run('npm', ['exec', '--call', 'node --version'], { cwd: service, env: env() });
       expect(version.stdout.trim()).toMatch(new RegExp(`^v${line}\\.`));
       const test = await timed(`Node ${line}: npm test`, () => run('npm', ['test'], { cwd: service, env: env() }));
-      expect(stripAnsi(test.stdout)).toMatch(/Tests\s+\d+ passed/);
+      expect(stripVTControlCharacters(test.stdout)).toMatch(/Tests\s+\d+ passed/);
     });
 
     it('builds, serves MCP over Streamable HTTP and exits 0 on SIGTERM', async () => {
@@ -103,8 +104,3 @@ describe('a generated service on every Node LTS line with a pinned base image', 
     });
   });
 });
-
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
-}

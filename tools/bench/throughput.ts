@@ -29,19 +29,11 @@ export type Backend = 'none' | 'pglite' | 'postgres';
 /** 2025-11-25: no initialize, JSON or SSE. 2026-07-28: the per-request `_meta` envelope and Mcp-* headers. */
 export type Era = '2025-11-25' | '2026-07-28';
 export const ERAS: readonly Era[] = ['2026-07-28', '2025-11-25'];
-// SDK 1.x and FastMCP (on SDK 1.x) know no 2026-07-28 envelope.
-const MODERN_STACKS: ReadonlySet<Stack> = new Set([
-  'slipway',
-  'slipway-quiet',
-  'slipway-auth',
-  'slipway-tracing',
-  'slipway-pglite-stock',
-  'slipway-pglite-optimized-wasm',
-  'bare-v2',
-]);
+// SDK 1.x and FastMCP (on SDK 1.x) know no 2026-07-28 envelope; every other stack speaks both eras.
+const LEGACY_ONLY_STACKS: ReadonlySet<Stack> = new Set(['sdk-v1', 'fastmcp']);
 
 export function speaks(stack: Stack, era: Era): boolean {
-  return era === '2025-11-25' || MODERN_STACKS.has(stack);
+  return era === '2025-11-25' || !LEGACY_ONLY_STACKS.has(stack);
 }
 
 /**
