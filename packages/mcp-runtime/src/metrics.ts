@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
+import { httpMethodLabel } from './http/method-label.js';
 import { SERVICE_METRICS, TOOL_OUTCOMES } from './metric-catalogue.js';
 
 /** Fixed route labels: the raw URL is never a label value (unbounded cardinality). */
@@ -81,7 +82,7 @@ export class ServiceMetrics {
 
   /** Records one HTTP request. `method` is normalised to a small fixed set to bound cardinality. */
   recordHttp(method: string, route: RouteName, status: number, seconds: number): void {
-    const children = this.http(KNOWN_METHODS.has(method) ? method : 'OTHER', route, status);
+    const children = this.http(httpMethodLabel(method), route, status);
     children.requests.inc();
     children.duration.observe(seconds);
   }
@@ -94,5 +95,3 @@ export class ServiceMetrics {
     return this.registry.contentType;
   }
 }
-
-const KNOWN_METHODS = new Set(['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'HEAD', 'OPTIONS']);

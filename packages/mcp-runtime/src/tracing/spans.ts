@@ -10,6 +10,7 @@ import {
   type TextMapPropagator,
   type Tracer,
 } from '@opentelemetry/api';
+import { httpMethodLabel } from '../http/method-label.js';
 
 /**
  * The runtime's spans. Every hook checks `active` first and, when tracing is off, calls straight through:
@@ -79,7 +80,6 @@ async function inSpan<T>(
 /** Paths whose requests are not traced: probes and scrapes, which would drown the traces. */
 const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 const METADATA_PATH = '/.well-known/oauth-protected-resource';
-const KNOWN_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'HEAD', 'OPTIONS']);
 
 /** A fixed route name for a span: the raw path could hold anything a client sent. */
 function routeOf(path: string): string {
@@ -103,7 +103,7 @@ export function traceHttpRequest(
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
   if (UNTRACED_PATHS.has(path)) return fn();
-  const method = request.method !== undefined && KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
+  const method = httpMethodLabel(request.method);
   const route = routeOf(path);
   const parent = extractParent(tracing, request.headers, ROOT_CONTEXT);
   const attributes = { 'http.request.method': method, 'http.route': route };
