@@ -54,7 +54,7 @@ export interface LayerResult {
 export async function validateLayer(
   layer: string,
   files: ReadonlyMap<string, string>,
-  context: ValidationContext & { readonly path?: string | undefined },
+  context: ValidationContext,
 ): Promise<LayerResult> {
   const skipped: SkippedCheck[] = [];
   const runs = (validatorsByLayer[layer] ?? []).map(async (validator) => {

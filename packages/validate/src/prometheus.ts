@@ -23,8 +23,7 @@ export const prometheusValidator: ArtifactValidator = {
       ruleFiles.flatMap((rules) => rules.records),
     );
     // validateLayer passes the PATH it looked for tools on; without promtool there, only the names are checked.
-    const path = (context as { readonly path?: string } | undefined)?.path;
-    const syntax = onPath('promtool', path) ? await promtoolProblems(ruleFiles, queries) : [];
+    const syntax = onPath('promtool', context?.path) ? await promtoolProblems(ruleFiles, queries) : [];
     return [...syntax, ...names];
   },
 };

@@ -9,6 +9,8 @@ export interface ValidationProblem {
 /** Where validation runs: the workspace whose node_modules resolve imports and tools (tsc). */
 export interface ValidationContext {
   readonly root: string;
+  /** The PATH system tools are looked up on (default: the process's). */
+  readonly path?: string | undefined;
 }
 
 /** A program outside npm that a validator runs; without it the check cannot run. */
