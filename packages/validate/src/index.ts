@@ -51,11 +51,7 @@ export interface LayerResult {
  * Runs a layer's validators like validateFiles, except that a validator whose system tool is not on
  * PATH is skipped and reported, never run to a spawn error nor passed silently.
  */
-export async function validateLayer(
-  layer: string,
-  files: ReadonlyMap<string, string>,
-  context: ValidationContext,
-): Promise<LayerResult> {
+export async function validateLayer(layer: string, files: ReadonlyMap<string, string>, context: ValidationContext): Promise<LayerResult> {
   const skipped: SkippedCheck[] = [];
   const runs = (validatorsByLayer[layer] ?? []).map(async (validator) => {
     if (![...files.keys()].some((file) => validator.appliesTo(file))) return [];

@@ -4,7 +4,6 @@ import { unknownMetricMessages } from './promql-metrics.js';
 import { onPath } from './system-tools.js';
 import type { ArtifactValidator } from './types.js';
 
-
 /**
  * The PromQL of the monitoring artifacts: rules files and PrometheusRules through `promtool check rules`,
  * AnalysisTemplate and Grafana dashboard queries as recording rules through the same, and every
